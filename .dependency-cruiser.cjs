@@ -1,0 +1,64 @@
+// The layering of ../shared/docs/STYLE.md, enforced: imports point down only and siblings never
+// import each other.
+//   core/util ← core/protocol ← core/network, core/log ← core/broker, core/client ← core/cli
+// Outside core, code reaches core only through core/index.ts.
+const layer = (name, allowed) => ({
+  name: `${name.replace('/', '-')}-layer`,
+  comment: `${name} may import only ${allowed.join(', ') || 'itself'}`,
+  severity: 'error',
+  from: { path: `^${name}/` },
+  to: {
+    path: '^core/',
+    pathNot: [`^${name}/`, ...allowed.map((a) => `^${a}/`)],
+  },
+});
+
+module.exports = {
+  forbidden: [
+    layer('core/util', []),
+    layer('core/protocol', ['core/util']),
+    layer('core/network', ['core/util', 'core/protocol']),
+    layer('core/log', ['core/util', 'core/protocol']),
+    layer('core/broker', ['core/util', 'core/protocol', 'core/network', 'core/log']),
+    layer('core/client', ['core/util', 'core/protocol', 'core/network']),
+    {
+      name: 'core-is-self-contained',
+      comment: 'nothing in core imports streams, connectors or examples',
+      severity: 'error',
+      from: { path: '^core/' },
+      to: { path: '^(streams|connectors|examples)/' },
+    },
+    {
+      name: 'outside-core-uses-public-face',
+      comment: 'streams, connectors and examples reach core only through core/index.ts',
+      severity: 'error',
+      from: { path: '^(streams|connectors|examples)/' },
+      to: { path: '^core/', pathNot: '^core/index\\.ts$' },
+    },
+    {
+      name: 'streams-and-connectors-are-siblings',
+      severity: 'error',
+      from: { path: '^streams/' },
+      to: { path: '^connectors/' },
+    },
+    {
+      name: 'connectors-and-streams-are-siblings',
+      severity: 'error',
+      from: { path: '^connectors/' },
+      to: { path: '^streams/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};

@@ -1,0 +1,155 @@
+import { ErrorCode } from '../util/error-codes.js';
+import { FjordError } from '../util/errors.js';
+import { zigzagDecode32 } from '../util/varint.js';
+
+/** Raised when bytes from the wire or the disk end early or hold an impossible value. */
+export class DecodeError extends FjordError {}
+
+/**
+ * A bounds-checked cursor over a Buffer. Every length read from untrusted bytes is checked against
+ * the bytes remaining before anything is allocated; a failed check throws {@link DecodeError} with
+ * the error code given at construction (`INVALID_REQUEST` for requests, `CORRUPT_MESSAGE` for
+ * record batches).
+ */
+export class ByteReader {
+  /** The next byte to read. */
+  pos: number;
+
+  constructor(
+    readonly buf: Buffer,
+    start = 0,
+    readonly end: number = buf.length,
+    private readonly errorCode: ErrorCode = ErrorCode.INVALID_REQUEST,
+  ) {
+    this.pos = start;
+  }
+
+  /** Bytes left before `end`. */
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  /** Throws unless at least `n` bytes remain. */
+  need(n: number, what: string): void {
+    if (n < 0 || this.pos + n > this.end) {
+      throw this.fail(`${what}: needs ${n} bytes, ${this.remaining} remain`);
+    }
+  }
+
+  /** A DecodeError carrying this reader's error code. */
+  fail(message: string): DecodeError {
+    return new DecodeError(`${message} (at byte ${this.pos})`, this.errorCode);
+  }
+
+  readInt8(): number {
+    this.need(1, 'int8');
+    return this.buf.readInt8(this.pos++);
+  }
+
+  readUInt8(): number {
+    this.need(1, 'uint8');
+    return this.buf[this.pos++] ?? 0;
+  }
+
+  readInt16(): number {
+    this.need(2, 'int16');
+    const v = this.buf.readInt16BE(this.pos);
+    this.pos += 2;
+    return v;
+  }
+
+  readUInt16(): number {
+    this.need(2, 'uint16');
+    const v = this.buf.readUInt16BE(this.pos);
+    this.pos += 2;
+    return v;
+  }
+
+  readInt32(): number {
+    this.need(4, 'int32');
+    const v = this.buf.readInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  readUInt32(): number {
+    this.need(4, 'uint32');
+    const v = this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  readInt64(): bigint {
+    this.need(8, 'int64');
+    const v = this.buf.readBigInt64BE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  /** An int64 that must fit a JS safe integer (offsets, timestamps, producer ids). */
+  readInt64Number(): number {
+    const v = this.readInt64();
+    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
+      throw this.fail(`int64 ${v} outside the safe integer range`);
+    }
+    return Number(v);
+  }
+
+  readFloat64(): number {
+    this.need(8, 'float64');
+    const v = this.buf.readDoubleBE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  /** An unsigned LEB128 varint of at most 5 bytes (uint32). */
+  readUVarint(): number {
+    let result = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      if (this.pos >= this.end) throw this.fail('varint: truncated');
+      const byte = this.buf[this.pos++] ?? 0;
+      result += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) {
+        if (result > 0xffffffff) throw this.fail('varint: exceeds 32 bits');
+        return result;
+      }
+    }
+    throw this.fail('varint: longer than 5 bytes');
+  }
+
+  /** A signed zigzag varint (int32). */
+  readVarint(): number {
+    return zigzagDecode32(this.readUVarint() >>> 0);
+  }
+
+  /**
+   * A signed zigzag varlong. Returned as a number: fjord rejects values beyond ±2^53, which no
+   * real timestamp delta reaches.
+   */
+  readVarlong(): number {
+    let z = 0;
+    for (let shift = 0; shift < 70; shift += 7) {
+      if (this.pos >= this.end) throw this.fail('varlong: truncated');
+      const byte = this.buf[this.pos++] ?? 0;
+      z += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) {
+        if (z > Number.MAX_SAFE_INTEGER) throw this.fail('varlong: outside the safe integer range');
+        return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+      }
+    }
+    throw this.fail('varlong: longer than 10 bytes');
+  }
+
+  /** `n` bytes as a view (no copy) into the underlying buffer. */
+  readBytes(n: number): Buffer {
+    this.need(n, 'bytes');
+    const v = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+
+  skip(n: number): void {
+    this.need(n, 'skip');
+    this.pos += n;
+  }
+}
