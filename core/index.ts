@@ -16,3 +16,24 @@ export {
 export type { FjordErrorOptions } from './util/errors.js';
 export { murmur2, partitionForKey } from './util/murmur2.js';
 export { crc32c } from './util/crc32c.js';
+export {
+  CompressionType,
+  compress,
+  decompress,
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+} from './protocol/records/compression.js';
+export type { Record, RecordHeader, RecordInput } from './protocol/records/record.js';
+export {
+  encodeRecordBatch,
+  decodeRecordBatch,
+  iterateBatches,
+  validateProducedBatch,
+} from './protocol/records/record-batch.js';
+export type {
+  EncodeBatchOptions,
+  DecodeBatchOptions,
+  DecodedBatch,
+  BatchPosition,
+} from './protocol/records/record-batch.js';
+export { TimestampType } from './protocol/records/batch-header.js';
+export type { BatchHeader } from './protocol/records/batch-header.js';

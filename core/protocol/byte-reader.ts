@@ -127,23 +127,36 @@ export class ByteReader {
    * real timestamp delta reaches.
    */
   readVarlong(): number {
-    let z = 0;
-    for (let shift = 0; shift < 70; shift += 7) {
+    // The zigzag value of a safe integer needs 54 bits, past a double's exact range: decode it
+    // as z = 2a + sign, with the sign taken from the first byte.
+    if (this.pos >= this.end) throw this.fail('varlong: truncated');
+    let byte = this.buf[this.pos++] ?? 0;
+    const negative = (byte & 1) === 1;
+    let a = (byte & 0x7f) >>> 1;
+    for (let shift = 6; (byte & 0x80) !== 0; shift += 7) {
+      if (shift > 62) throw this.fail('varlong: longer than 10 bytes');
       if (this.pos >= this.end) throw this.fail('varlong: truncated');
-      const byte = this.buf[this.pos++] ?? 0;
-      z += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) {
-        if (z > Number.MAX_SAFE_INTEGER) throw this.fail('varlong: outside the safe integer range');
-        return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-      }
+      byte = this.buf[this.pos++] ?? 0;
+      a += (byte & 0x7f) * 2 ** shift;
     }
-    throw this.fail('varlong: longer than 10 bytes');
+    if (a > Number.MAX_SAFE_INTEGER - (negative ? 1 : 0)) {
+      throw this.fail('varlong: outside the safe integer range');
+    }
+    return negative ? -a - 1 : a;
   }
 
   /** `n` bytes as a view (no copy) into the underlying buffer. */
   readBytes(n: number): Buffer {
     this.need(n, 'bytes');
     const v = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+
+  /** `n` bytes decoded as UTF-8, without an intermediate view. */
+  readUtf8(n: number): string {
+    this.need(n, 'string');
+    const v = this.buf.toString('utf8', this.pos, this.pos + n);
     this.pos += n;
     return v;
   }

@@ -98,12 +98,21 @@ export class ByteWriter {
   /** Signed zigzag varlong of a safe integer. */
   writeVarlong(v: number): this {
     this.ensure(10);
-    let z = v >= 0 ? v * 2 : -v * 2 - 1;
-    while (z >= 0x80) {
-      this.buf[this.pos++] = (z % 128) | 0x80;
-      z = Math.floor(z / 128);
+    // The zigzag value 2|v| (- 1) needs 54 bits, past a double's exact range, so it is kept as
+    // z = 2a + sign and a's low six bits go into the first byte alongside the sign.
+    const a = v >= 0 ? v : -v - 1;
+    const first = ((a % 64) << 1) | (v >= 0 ? 0 : 1);
+    let rest = Math.floor(a / 64);
+    if (rest === 0) {
+      this.buf[this.pos++] = first;
+      return this;
     }
-    this.buf[this.pos++] = z;
+    this.buf[this.pos++] = first | 0x80;
+    while (rest >= 0x80) {
+      this.buf[this.pos++] = (rest % 128) | 0x80;
+      rest = Math.floor(rest / 128);
+    }
+    this.buf[this.pos++] = rest;
     return this;
   }
 
@@ -111,6 +120,17 @@ export class ByteWriter {
     this.ensure(src.length);
     this.buf.set(src, this.pos);
     this.pos += src.length;
+    return this;
+  }
+
+  /**
+   * `s` as UTF-8. `byteLength` is `Buffer.byteLength(s)`, which the caller needed anyway for the
+   * length prefix; passing it saves encoding the string twice.
+   */
+  writeUtf8(s: string, byteLength: number): this {
+    this.ensure(byteLength);
+    this.buf.write(s, this.pos, byteLength, 'utf8');
+    this.pos += byteLength;
     return this;
   }
 
@@ -130,7 +150,10 @@ export class ByteWriter {
     this.buf.writeUInt32BE(v >>> 0, at);
   }
 
-  /** A view of the bytes written since `from`. Valid until the next write. */
+  /**
+   * A view of the bytes written since `from`. Later writes only append, and growing moves on to
+   * a fresh buffer, so the viewed bytes never change unless a `patch*` call targets them.
+   */
   view(from = 0): Buffer {
     return this.buf.subarray(from, this.pos);
   }

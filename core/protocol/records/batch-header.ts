@@ -172,19 +172,21 @@ export function checkBatch(buf: Buffer, pos = 0, end = buf.length): number {
       ErrorCode.INVALID_RECORD,
     );
   }
+  // The CRC goes before any check of the fields it covers: a flipped bit there is corruption
+  // (CORRUPT_MESSAGE), not an invalid record.
+  const stored = buf.readUInt32BE(pos + CRC_OFFSET);
+  const computed = computeBatchCrc(buf, pos);
+  if (stored !== computed) {
+    throw new CorruptRecordError(
+      `record batch CRC mismatch: stored 0x${stored.toString(16)}, computed 0x${computed.toString(16)}`,
+    );
+  }
   const lastOffsetDelta = buf.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET);
   const count = buf.readInt32BE(pos + RECORDS_COUNT_OFFSET);
   if (lastOffsetDelta < 0 || count < 0 || count > batchLength) {
     throw new CorruptRecordError(
       `record batch has lastOffsetDelta ${lastOffsetDelta} and ${count} records`,
       ErrorCode.INVALID_RECORD,
-    );
-  }
-  const stored = buf.readUInt32BE(pos + CRC_OFFSET);
-  const computed = computeBatchCrc(buf, pos);
-  if (stored !== computed) {
-    throw new CorruptRecordError(
-      `record batch CRC mismatch: stored 0x${stored.toString(16)}, computed 0x${computed.toString(16)}`,
     );
   }
   return LOG_OVERHEAD + batchLength;

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+/**
+ * The `fjord` command line. Verbs are added as the product grows; Kafka's tools are the model for
+ * their names and flags.
+ */
+import { Command } from 'commander';
+
+import { runLogDemo } from './log-demo.js';
+
+const program = new Command();
+program
+  .name('fjord')
+  .description('fjord: a Kafka-compatible event-streaming platform')
+  .version('0.1.0');
+
+program
+  .command('demo')
+  .description('append records to a partition log in a local data folder and read them back')
+  .option('--data <dir>', 'data folder', '.fjord-data')
+  .option('--records <n>', 'records to append', '1000')
+  .action(async (options: { data: string; records: string }) => {
+    await runLogDemo(options.data, Number(options.records));
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  console.error(`fjord: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+}
