@@ -74,6 +74,8 @@ export class PartitionLog implements CleanableLog {
   private truncations = 0;
   private closed = false;
   private compaction: Promise<CompactionResult> | undefined;
+  private flushRunning: Promise<void> | undefined;
+  private flushQueued: Promise<void> | undefined;
   private currentConfig: LogConfig;
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -261,12 +263,13 @@ export class PartitionLog implements CleanableLog {
     const now = this.clock.now();
     const baseOffset = this.endOffset;
     const lastOffset = baseOffset + batchLastOffsetDelta(batch);
-    this.maybeRoll(batch.length, lastOffset, now);
+    const logAppendTime = this.currentConfig.messageTimestampType === 'LogAppendTime';
+    this.maybeRoll(batch.length, lastOffset, logAppendTime ? now : batchMaxTimestamp(batch));
     setBatchBaseOffset(batch, 0, baseOffset);
     if (options.leaderEpoch !== undefined)
       setBatchPartitionLeaderEpoch(batch, 0, options.leaderEpoch);
     let logAppendTimeMs = -1;
-    if (this.currentConfig.messageTimestampType === 'LogAppendTime') {
+    if (logAppendTime) {
       stampLogAppendTime(batch, 0, now);
       logAppendTimeMs = now;
     }
@@ -300,13 +303,17 @@ export class PartitionLog implements CleanableLog {
     });
   }
 
-  private maybeRoll(batchBytes: number, lastOffset: number, now: number): void {
+  /**
+   * Rolls before an append that would overflow the segment's size, offsets or index, or when the
+   * batch's timestamp is `segment.ms` past the segment's first batch (Kafka measures segment age
+   * in record time, so replaying old data does not roll on every batch).
+   */
+  private maybeRoll(batchBytes: number, lastOffset: number, batchTimestamp: number): void {
     const active = this.active;
     if (active.isEmpty) return;
     const full = active.size + batchBytes > this.currentConfig.segmentBytes;
-    const old =
-      active.rollingBaseTimestamp >= 0 &&
-      now - active.rollingBaseTimestamp >= this.currentConfig.segmentMs;
+    const first = active.rollingBaseTimestamp;
+    const old = first >= 0 && batchTimestamp - first >= this.currentConfig.segmentMs;
     const offsetsOverflow = lastOffset - active.baseOffset > MAX_RELATIVE_OFFSET;
     if (full || old || offsetsOverflow || active.indexFull) this.roll();
   }
@@ -570,9 +577,34 @@ export class PartitionLog implements CleanableLog {
     return true;
   }
 
-  /** fsyncs every segment past the recovery point and moves the recovery point to the end. */
-  async flush(): Promise<void> {
+  /**
+   * fsyncs every segment past the recovery point and moves the recovery point to the end. Calls
+   * while a flush runs share one follow-up flush, so rolls in quick succession never pile up.
+   */
+  flush(): Promise<void> {
     this.ensureOpen();
+    if (this.flushQueued !== undefined) return this.flushQueued;
+    const running = this.flushRunning;
+    if (running === undefined) return this.startFlush();
+    const queued = running
+      .catch(() => undefined)
+      .then(() => {
+        this.flushQueued = undefined;
+        return this.closed ? undefined : this.startFlush();
+      });
+    this.flushQueued = queued;
+    return queued;
+  }
+
+  private startFlush(): Promise<void> {
+    const run = this.flushNow().finally(() => {
+      if (this.flushRunning === run) this.flushRunning = undefined;
+    });
+    this.flushRunning = run;
+    return run;
+  }
+
+  private async flushNow(): Promise<void> {
     const upTo = this.endOffset;
     this.unflushedRecords = 0;
     const from = Math.max(0, this.segmentIndexFor(this.recoveryPointOffset));

@@ -282,8 +282,7 @@ export class Segment {
     try {
       return await readAt(this.fd, end - position, position);
     } finally {
-      this.refs--;
-      if (this.deleted && this.refs === 0) this.closeFd();
+      this.releaseRef();
     }
   }
 
@@ -327,8 +326,7 @@ export class Segment {
     try {
       await fsyncAsync(this.fd);
     } finally {
-      this.refs--;
-      if (this.deleted && this.refs === 0) this.closeFd();
+      this.releaseRef();
     }
   }
 
@@ -338,6 +336,12 @@ export class Segment {
     this.offsetIndex.flush();
     this.timeIndex.flush();
     fs.fsyncSync(this.fd);
+  }
+
+  /** Ends an in-flight operation; the last one out of a deleted segment closes its descriptor. */
+  private releaseRef(): void {
+    this.refs--;
+    if (this.deleted && this.refs === 0) this.closeFd();
   }
 
   private closeFd(): void {

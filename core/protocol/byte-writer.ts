@@ -66,7 +66,14 @@ export class ByteWriter {
 
   writeInt64(v: bigint | number): this {
     this.ensure(8);
-    this.buf.writeBigInt64BE(typeof v === 'bigint' ? v : BigInt(v), this.pos);
+    if (typeof v === 'number' && Number.isSafeInteger(v)) {
+      // hi * 2^32 + lo keeps the hot path free of BigInt.
+      const hi = Math.floor(v / 0x1_0000_0000);
+      this.buf.writeInt32BE(hi, this.pos);
+      this.buf.writeUInt32BE(v - hi * 0x1_0000_0000, this.pos + 4);
+    } else {
+      this.buf.writeBigInt64BE(typeof v === 'bigint' ? v : BigInt(v), this.pos);
+    }
     this.pos += 8;
     return this;
   }

@@ -23,7 +23,7 @@ import {
   FieldMode,
   defaultValue,
   isDefaultValue,
-  recordBytes,
+  byteLengthOf,
   structPlan,
   type FieldStep,
 } from './plan.js';
@@ -248,9 +248,8 @@ function writeValue(
 ): void {
   const field = step.field;
   if (v === null) {
-    if (!nullable || type.kind === 'struct' || (type.kind === 'scalar' && !canBeNull(type))) {
-      throw encodeError(ctx, field, 'null for a non-nullable field');
-    }
+    // defineMessage lets only strings, bytes, records and arrays be nullable.
+    if (!nullable) throw encodeError(ctx, field, 'null for a non-nullable field');
     writeLength(w, type, -1, ctx);
     return;
   }
@@ -267,10 +266,6 @@ function writeValue(
     case 'scalar':
       writeScalar(w, type, v, field, ctx);
   }
-}
-
-function canBeNull(type: TypeNode & { kind: 'scalar' }): boolean {
-  return type.scalar === 'string' || type.scalar === 'bytes' || type.scalar === 'records';
 }
 
 function writeLength(w: ByteWriter, type: TypeNode, n: number, ctx: Context): void {
@@ -305,7 +300,7 @@ function writeScalar(
     }
     case 'bytes':
     case 'records': {
-      const n = recordBytes(v);
+      const n = byteLengthOf(v);
       if (n < 0) throw encodeError(ctx, field, 'expected a Buffer or a list of Buffers');
       writeLength(w, type, n, ctx);
       if (v instanceof Uint8Array) w.writeBytes(v);
@@ -319,35 +314,34 @@ function writeScalar(
       w.writeBytes(Buffer.from(v, 'base64url'));
       return;
     }
-    default:
-      writeNumber(w, type.scalar, v, field, ctx);
+    case 'int8':
+      w.writeInt8(checkInt(v, -0x80, 0x7f, field, ctx));
+      return;
+    case 'int16':
+      w.writeInt16(checkInt(v, -0x8000, 0x7fff, field, ctx));
+      return;
+    case 'uint16':
+      w.writeUInt16(checkInt(v, 0, 0xffff, field, ctx));
+      return;
+    case 'int32':
+      w.writeInt32(checkInt(v, -0x8000_0000, 0x7fff_ffff, field, ctx));
+      return;
+    case 'int64':
+      w.writeInt64(checkInt(v, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, field, ctx));
+      return;
+    case 'float64':
+      if (typeof v !== 'number') throw encodeError(ctx, field, 'expected a number');
+      w.writeFloat64(v);
+      return;
   }
 }
 
-function writeNumber(w: ByteWriter, scalar: string, v: unknown, field: FieldNode, ctx: Context) {
-  if (typeof v !== 'number') throw encodeError(ctx, field, 'expected a number');
-  if (scalar === 'float64') {
-    w.writeFloat64(v);
-    return;
+function checkInt(v: unknown, min: number, max: number, field: FieldNode, ctx: Context): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw encodeError(ctx, field, `${String(v)} is not an integer in [${min}, ${max}]`);
   }
-  const [min, max] = INT_RANGES[scalar] ?? [0, -1];
-  if (!Number.isInteger(v) || v < min || v > max) {
-    throw encodeError(ctx, field, `${v} is not a valid ${scalar}`);
-  }
-  if (scalar === 'int8') w.writeInt8(v);
-  else if (scalar === 'int16') w.writeInt16(v);
-  else if (scalar === 'uint16') w.writeUInt16(v);
-  else if (scalar === 'int32') w.writeInt32(v);
-  else w.writeInt64(v);
+  return v;
 }
-
-const INT_RANGES: Readonly<Record<string, readonly [number, number]>> = {
-  int8: [-0x80, 0x7f],
-  int16: [-0x8000, 0x7fff],
-  uint16: [0, 0xffff],
-  int32: [-0x8000_0000, 0x7fff_ffff],
-  int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-};
 
 function asRecord(v: unknown, what: string): Readonly<Record<string, unknown>> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {

@@ -175,14 +175,14 @@ export function isDefaultValue(field: FieldNode, value: unknown): boolean {
       );
     case 'scalar':
       if (type.scalar === 'bytes' || type.scalar === 'records') {
-        return d === null ? value === null : value !== null && recordBytes(value) === 0;
+        return d === null ? value === null : value !== null && byteLengthOf(value) === 0;
       }
       return value === defaultValue(field);
   }
 }
 
-/** Total length of a bytes or records value given as a Buffer or a list of Buffers. */
-export function recordBytes(value: unknown): number {
+/** The length of a bytes or records value (a Buffer or a list of them); -1 for anything else. */
+export function byteLengthOf(value: unknown): number {
   if (value instanceof Uint8Array) return value.length;
   if (!Array.isArray(value)) return -1;
   let n = 0;

@@ -87,7 +87,9 @@ describe('PartitionLog against an in-memory model', () => {
   let root: string;
   let cleanup: () => void;
   beforeAll(() => ({ dir: root, cleanup } = makeTempDir()));
-  afterAll(() => cleanup());
+  afterAll(() => {
+    cleanup();
+  });
 
   for (const policy of ['delete', 'compact'] as const) {
     it(`keeps offsets dense and reads exact under random operations (cleanup.policy=${policy})`, async () => {

@@ -47,7 +47,9 @@ describe('PartitionLog', () => {
     ({ dir, cleanup } = makeTempDir());
     clock = new ManualClock(T0 + 1000);
   });
-  afterEach(() => cleanup());
+  afterEach(() => {
+    cleanup();
+  });
 
   function open(props: Record<string, string> = {}): PartitionLog {
     return PartitionLog.open(path.join(dir, 'topic-0'), { config: parseLogConfig(props), clock });

@@ -62,7 +62,9 @@ describe('crash recovery', () => {
     lastBatchStart = findLastBatchStart(snapshotFile);
     lastBatchSize = fs.statSync(snapshotFile).size - lastBatchStart;
   });
-  afterAll(() => cleanup());
+  afterAll(() => {
+    cleanup();
+  });
 
   function findLastBatchStart(file: string): number {
     const bytes = fs.readFileSync(file);
@@ -104,7 +106,9 @@ describe('crash recovery', () => {
   it('drops a last batch torn at any byte boundary and keeps every earlier batch', async () => {
     expect(lastBatchSize).toBeGreaterThan(61);
     for (let cut = lastBatchStart; cut < lastBatchStart + lastBatchSize; cut++) {
-      await reopenDamaged((file) => fs.truncateSync(file, cut));
+      await reopenDamaged((file) => {
+        fs.truncateSync(file, cut);
+      });
     }
   });
 
