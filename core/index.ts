@@ -35,5 +35,25 @@ export type {
   DecodedBatch,
   BatchPosition,
 } from './protocol/records/record-batch.js';
-export { TimestampType } from './protocol/records/batch-header.js';
+export { TimestampType, checkBatch } from './protocol/records/batch-header.js';
 export type { BatchHeader } from './protocol/records/batch-header.js';
+export {
+  PartitionLog,
+  type AppendResult,
+  type ReadOptions,
+  type PartitionLogOptions,
+} from './log/partition-log.js';
+export type { ReadResult } from './log/read-result.js';
+export type { CompactionResult, CleanableLog } from './log/cleaner.js';
+export {
+  CleanupPolicy,
+  DEFAULT_LOG_CONFIG,
+  LOG_CONFIG_NAMES,
+  parseLogConfig,
+  logConfigToProperties,
+  type LogConfig,
+} from './log/log-config.js';
+export { systemClock, ManualClock, type Clock } from './util/clock.js';
+export { createLogger, silentLogger, type Logger } from './util/logger.js';
+export type { Segment } from './log/segment.js';
+export type { BatchLocation } from './log/batch-location.js';

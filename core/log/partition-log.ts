@@ -514,7 +514,7 @@ export class PartitionLog implements CleanableLog {
   }
 
   /**
-   * Runs one compaction pass when the policy compacts (see {@link compactLog}); a call while one
+   * Runs one compaction pass when the policy compacts (see the cleaner); a call while one
    * runs joins it. Appends continue meanwhile.
    */
   compact(): Promise<CompactionResult> {

@@ -27,13 +27,13 @@ describe('crash recovery', () => {
   let segmentFile: string;
   let intact: SimpleRecord[];
   let lastBase: number;
-  const config = parseLogConfig({ 'segment.bytes': '1500' });
+  const config = parseLogConfig({ 'segment.bytes': '1000' });
 
   beforeAll(async () => {
     ({ dir: root, cleanup } = makeTempDir());
     source = path.join(root, 'source');
     const log = PartitionLog.open(source, { config });
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 20; i++) {
       const codec = [CompressionType.NONE, CompressionType.GZIP, CompressionType.LZ4][i % 3];
       log.append(
         batchOf(
