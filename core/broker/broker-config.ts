@@ -1,0 +1,190 @@
+import * as fs from 'node:fs';
+
+import { ConfigError } from '../util/errors.js';
+import { DEFAULT_LOG_CONFIG, parseLogConfig } from '../log/log-config.js';
+import type { LogConfig } from '../log/log-config.js';
+
+/** Broker settings, camelCase inside; Kafka's property names at the edges (see BROKER_PROPERTIES). */
+export interface BrokerConfig {
+  /** `node.id` (or `broker.id`). */
+  readonly nodeId: number;
+  /** Listener host and port (`listeners=PLAINTEXT://host:port`); port 0 picks a free one. */
+  readonly host: string;
+  readonly port: number;
+  /** What Metadata tells clients to connect to (`advertised.listeners`); defaults to the listener. */
+  readonly advertisedHost: string | undefined;
+  readonly advertisedPort: number | undefined;
+  /** `log.dirs`: the data folder. */
+  readonly logDir: string;
+  /** `num.partitions`: for auto-created topics and CreateTopics with -1. */
+  readonly numPartitions: number;
+  /** `default.replication.factor`. */
+  readonly defaultReplicationFactor: number;
+  /** `auto.create.topics.enable`. */
+  readonly autoCreateTopicsEnable: boolean;
+  /** `delete.topic.enable`. */
+  readonly deleteTopicEnable: boolean;
+  /** `socket.request.max.bytes`: larger frames are refused before they are buffered. */
+  readonly socketRequestMaxBytes: number;
+  /** `max.connections`. */
+  readonly maxConnections: number;
+  /** `max.connections.per.ip`. */
+  readonly maxConnectionsPerIp: number;
+  /** `connections.max.idle.ms`. */
+  readonly connectionsMaxIdleMs: number;
+  /** `log.retention.check.interval.ms`: how often retention and compaction run. */
+  readonly logRetentionCheckIntervalMs: number;
+  /** `log.flush.scheduler.interval.ms`: how often `flush.ms` is checked. */
+  readonly logFlushSchedulerIntervalMs: number;
+  /** Defaults for every topic's log (`log.segment.bytes`, `log.retention.ms`, `message.max.bytes`...). */
+  readonly logDefaults: LogConfig;
+  /** Every property as given, for DescribeConfigs on the broker resource. */
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+/** Broker property → topic property it sets the default of. */
+const LOG_DEFAULT_PROPERTIES: Readonly<Record<string, string>> = {
+  'log.segment.bytes': 'segment.bytes',
+  'log.roll.ms': 'segment.ms',
+  'log.retention.ms': 'retention.ms',
+  'log.retention.bytes': 'retention.bytes',
+  'log.cleanup.policy': 'cleanup.policy',
+  'log.cleaner.delete.retention.ms': 'delete.retention.ms',
+  'log.cleaner.min.compaction.lag.ms': 'min.compaction.lag.ms',
+  'message.max.bytes': 'max.message.bytes',
+  'log.message.timestamp.type': 'message.timestamp.type',
+  'log.flush.interval.messages': 'flush.messages',
+  'log.flush.interval.ms': 'flush.ms',
+  'log.index.interval.bytes': 'index.interval.bytes',
+  'log.index.size.max.bytes': 'segment.index.bytes',
+};
+
+const HOURS_TO_MS: Readonly<Record<string, string>> = {
+  'log.retention.hours': 'log.retention.ms',
+  'log.retention.minutes': 'log.retention.ms',
+  'log.roll.hours': 'log.roll.ms',
+};
+
+const BROKER_ONLY = new Set([
+  'node.id',
+  'broker.id',
+  'listeners',
+  'advertised.listeners',
+  'log.dirs',
+  'log.dir',
+  'num.partitions',
+  'default.replication.factor',
+  'auto.create.topics.enable',
+  'delete.topic.enable',
+  'socket.request.max.bytes',
+  'max.connections',
+  'max.connections.per.ip',
+  'connections.max.idle.ms',
+  'log.retention.check.interval.ms',
+  'log.flush.scheduler.interval.ms',
+]);
+
+/** The broker property names fjord understands. */
+export const BROKER_PROPERTIES: readonly string[] = [
+  ...BROKER_ONLY,
+  ...Object.keys(LOG_DEFAULT_PROPERTIES),
+  ...Object.keys(HOURS_TO_MS),
+];
+
+function int(
+  props: Readonly<Record<string, string>>,
+  name: string,
+  fallback: number,
+  min = 0,
+): number {
+  const raw = props[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new ConfigError(`${name}=${raw}: expected an integer ≥ ${min}`);
+  return n;
+}
+
+function bool(props: Readonly<Record<string, string>>, name: string, fallback: boolean): boolean {
+  const raw = props[name];
+  if (raw === undefined) return fallback;
+  if (raw !== 'true' && raw !== 'false')
+    throw new ConfigError(`${name}=${raw}: expected true or false`);
+  return raw === 'true';
+}
+
+function listener(value: string, name: string): { host: string; port: number } {
+  const first = value.split(',')[0]?.trim() ?? '';
+  const match = /^(?:[A-Z_]+:\/\/)?\[?([^\]]*?)\]?:(\d+)$/.exec(first);
+  if (match?.[1] === undefined || match[2] === undefined) {
+    throw new ConfigError(`${name}=${value}: expected PLAINTEXT://host:port`);
+  }
+  return { host: match[1] === '' ? '0.0.0.0' : match[1], port: Number(match[2]) };
+}
+
+/**
+ * Builds a {@link BrokerConfig} from Kafka broker properties. Unknown names throw, so a typo never
+ * silently falls back to a default.
+ *
+ * @example
+ * ```ts
+ * const config = parseBrokerConfig({ listeners: 'PLAINTEXT://127.0.0.1:9092', 'log.dirs': './data' });
+ * ```
+ */
+export function parseBrokerConfig(input: Readonly<Record<string, string>>): BrokerConfig {
+  const props: Record<string, string> = {};
+  for (const [name, value] of Object.entries(input)) {
+    if (!BROKER_PROPERTIES.includes(name)) throw new ConfigError(`unknown broker property ${name}`);
+    const msName = HOURS_TO_MS[name];
+    if (msName !== undefined && input[msName] === undefined) {
+      const unit = name.endsWith('.hours') ? 3_600_000 : 60_000;
+      props[msName] = String(int(input, name, 0, -1) * unit);
+    } else if (msName === undefined) {
+      props[name] = value;
+    }
+  }
+  const topicDefaults: Record<string, string> = {};
+  for (const [brokerName, topicName] of Object.entries(LOG_DEFAULT_PROPERTIES)) {
+    const value = props[brokerName];
+    if (value !== undefined) topicDefaults[topicName] = value;
+  }
+  const listen = listener(props.listeners ?? 'PLAINTEXT://127.0.0.1:9092', 'listeners');
+  const advertised =
+    props['advertised.listeners'] === undefined
+      ? undefined
+      : listener(props['advertised.listeners'], 'advertised.listeners');
+  const logDir = props['log.dirs']?.split(',')[0] ?? props['log.dir'] ?? './data';
+  return {
+    nodeId: int(props, 'node.id', int(props, 'broker.id', 1)),
+    host: listen.host,
+    port: listen.port,
+    advertisedHost: advertised?.host,
+    advertisedPort: advertised?.port,
+    logDir,
+    numPartitions: int(props, 'num.partitions', 1, 1),
+    defaultReplicationFactor: int(props, 'default.replication.factor', 1, 1),
+    autoCreateTopicsEnable: bool(props, 'auto.create.topics.enable', true),
+    deleteTopicEnable: bool(props, 'delete.topic.enable', true),
+    socketRequestMaxBytes: int(props, 'socket.request.max.bytes', 100 * 1024 * 1024, 1024),
+    maxConnections: int(props, 'max.connections', 2_147_483_647, 1),
+    maxConnectionsPerIp: int(props, 'max.connections.per.ip', 2_147_483_647, 1),
+    connectionsMaxIdleMs: int(props, 'connections.max.idle.ms', 600_000, -1),
+    logRetentionCheckIntervalMs: int(props, 'log.retention.check.interval.ms', 300_000, 1),
+    logFlushSchedulerIntervalMs: int(props, 'log.flush.scheduler.interval.ms', 1000, 1),
+    logDefaults: parseLogConfig(topicDefaults, DEFAULT_LOG_CONFIG),
+    properties: props,
+  };
+}
+
+/** Reads a Java-style `broker.properties` file (`key=value`, `#` comments). */
+export function readPropertiesFile(path: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rawLine of fs.readFileSync(path, 'utf8').split(/\r?\n/)) {
+    const line = rawLine.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
+    const at = line.search(/[=:]/);
+    if (at < 0) throw new ConfigError(`${path}: cannot parse line "${line}"`);
+    out[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+  }
+  return out;
+}
