@@ -57,6 +57,9 @@ const LOG_DEFAULT_PROPERTIES: Readonly<Record<string, string>> = {
   'log.flush.interval.ms': 'flush.ms',
   'log.index.interval.bytes': 'index.interval.bytes',
   'log.index.size.max.bytes': 'segment.index.bytes',
+  'min.insync.replicas': 'min.insync.replicas',
+  'unclean.leader.election.enable': 'unclean.leader.election.enable',
+  'compression.type': 'compression.type',
 };
 
 const HOURS_TO_MS: Readonly<Record<string, string>> = {

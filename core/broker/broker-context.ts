@@ -9,6 +9,8 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { LogConfig } from '../log/log-config.js';
 import type { PartitionLog } from '../log/partition-log.js';
+import type { BatchHeader } from '../protocol/records/batch-header.js';
+import type { ErrorCode } from '../util/error-codes.js';
 import type { BrokerConfig } from './broker-config.js';
 
 /** Who sent a request. */
@@ -60,13 +62,69 @@ export interface TopicStore {
   setPartitionCount(name: string, partitionCount: number): TopicMetadata;
 }
 
+/** What {@link PartitionHandle.appendAsLeader} did with a producer's batch. */
+export interface LeaderAppendResult {
+  /**
+   * NONE when appended or recognised as a duplicate; otherwise why not: OUT_OF_ORDER_SEQUENCE_NUMBER,
+   * INVALID_PRODUCER_EPOCH, INVALID_RECORD, MESSAGE_TOO_LARGE, CORRUPT_MESSAGE... The log is
+   * unchanged whenever this is not NONE.
+   */
+  readonly errorCode: ErrorCode;
+  /** The batch's first offset (the original one for a duplicate); -1 on error. */
+  readonly baseOffset: number;
+  /** The LogAppendTime stamped into the batch, or -1 for CreateTime topics and errors. */
+  readonly logAppendTimeMs: number;
+  /** The log start offset after the append; -1 on error. */
+  readonly logStartOffset: number;
+  /** True when the batch repeated one already in the log and was not appended again. */
+  readonly duplicate: boolean;
+}
+
 /** One partition this broker leads: its log plus the broker-side state around it. */
 export interface PartitionHandle {
   readonly topic: string;
   readonly partition: number;
   readonly log: PartitionLog;
-  /** On a single broker: the log end once an append finished. */
+  /**
+   * Consumers see offsets below this. On a single broker (ISR = {self}) it is the log end once an
+   * append finished; with replication it becomes the smallest log end of the ISR.
+   */
   readonly highWatermark: number;
+  /** The leader epoch stamped into appended batches (0: a single broker never changes leader). */
+  readonly leaderEpoch: number;
+  /**
+   * Appends one validated producer batch as the leader, synchronously, so appends land in call
+   * order: the idempotence check (kafka-protocol.md §3.5), the log append (which stamps offsets),
+   * the producer state update, the high watermark move and the wake-up of waiting fetches.
+   * Refusals are error codes; only a failing disk (or a bug) throws.
+   */
+  appendAsLeader(batch: Buffer, header: BatchHeader): LeaderAppendResult;
+  /**
+   * DeleteRecords: moves the log start offset up to `offset` and wakes waiting fetches. Returns the
+   * new log start offset (the low watermark; unchanged when `offset` is below it). Throws
+   * FjordError(OFFSET_OUT_OF_RANGE) for an offset below 0 or past the high watermark.
+   */
+  deleteRecordsBefore(offset: number): number;
+}
+
+/** Why {@link PartitionWatch.until} returned. */
+export type WatchWake = 'data' | 'changed' | 'timeout' | 'closed';
+
+/**
+ * A long-poll Fetch's view of its partitions: counts the bytes appended to them since the watch
+ * began and wakes the fetch when enough arrived, one of them changed in another way (records
+ * deleted, topic deleted), its time ran out, or the broker is closing. Never polls.
+ */
+export interface PartitionWatch {
+  /** Bytes appended (and made visible) to the watched partitions since the watch began. */
+  readonly appendedBytes: number;
+  /**
+   * Resolves once `appendedBytes` reaches `targetBytes` ('data'), or on the first of 'changed',
+   * 'timeout' and 'closed'. A watch that already ended resolves at once with its end reason.
+   */
+  until(targetBytes: number): Promise<WatchWake>;
+  /** Stops watching and cancels the timeout; idempotent. Always call it. */
+  close(): void;
 }
 
 /**
@@ -81,10 +139,16 @@ export interface PartitionRegistry {
   deleteTopic(topic: string): void;
   /** Applies a changed effective config to every partition of `topic`. */
   updateConfig(topic: string, config: LogConfig): void;
+  /**
+   * Starts watching `partitions` for appends, for at most `timeoutMs` (Fetch's long poll). Create
+   * the watch before the first read, so an append racing the read is never missed.
+   */
+  watch(partitions: readonly PartitionHandle[], timeoutMs: number): PartitionWatch;
 }
 
 /** Hands out producer ids that are unique across restarts (persisted in the data folder). */
 export interface ProducerIdAllocator {
+  /** A producer id never handed out before by this data folder; ≥ 0. */
   next(): number;
 }
 

@@ -5,7 +5,10 @@
  */
 import { Command } from 'commander';
 
+import { registerBrokerCommand } from './broker-command.js';
+import { runBrokerDemo } from './broker-demo.js';
 import { runLogDemo } from './log-demo.js';
+import { registerTopicsCommand } from './topics-command.js';
 
 const program = new Command();
 program
@@ -15,12 +18,29 @@ program
 
 program
   .command('demo')
+  .description('start an embedded broker with a demo topic, produce and consume, keep serving')
+  .option('--data <dir>', 'data folder', '.fjord-data')
+  .option('--port <port>', 'broker port', '9092')
+  .option('--metrics-port <port>', 'metrics port', '9308')
+  .action(async (options: { data: string; port: string; metricsPort: string }) => {
+    await runBrokerDemo({
+      dataDir: options.data,
+      port: Number(options.port),
+      metricsPort: Number(options.metricsPort),
+    });
+  });
+
+program
+  .command('log-demo')
   .description('append records to a partition log in a local data folder and read them back')
   .option('--data <dir>', 'data folder', '.fjord-data')
   .option('--records <n>', 'records to append', '1000')
   .action(async (options: { data: string; records: string }) => {
     await runLogDemo(options.data, Number(options.records));
   });
+
+registerBrokerCommand(program);
+registerTopicsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -36,6 +36,15 @@ export interface LogConfig {
   readonly indexIntervalBytes: number;
   /** `segment.index.bytes`: the most a segment's offset index may hold; rolls when full. */
   readonly segmentIndexBytes: number;
+  /** `min.insync.replicas`: replicas that must hold an acks=all write (used by replication). */
+  readonly minInsyncReplicas: number;
+  /** `unclean.leader.election.enable`: whether an out-of-sync replica may become leader. */
+  readonly uncleanLeaderElectionEnable: boolean;
+  /**
+   * `compression.type`: only `producer` — fjord stores batches exactly as producers compressed
+   * them and never recompresses.
+   */
+  readonly compressionType: 'producer';
 }
 
 /** Kafka's defaults (`flush.*` leave durability to the page cache and replication, as Kafka does). */
@@ -53,6 +62,9 @@ export const DEFAULT_LOG_CONFIG: LogConfig = {
   flushMs: Number.MAX_SAFE_INTEGER,
   indexIntervalBytes: 4096,
   segmentIndexBytes: 10 * 1024 * 1024,
+  minInsyncReplicas: 1,
+  uncleanLeaderElectionEnable: false,
+  compressionType: 'producer',
 };
 
 type Parser = (value: string, name: string) => LogConfig[keyof LogConfig];
@@ -66,6 +78,12 @@ function integer(min: number): Parser {
     return n;
   };
 }
+
+const bool: Parser = (value, name) => {
+  if (value !== 'true' && value !== 'false')
+    throw new ConfigError(`${name}=${value}: expected true or false`);
+  return value === 'true';
+};
 
 function oneOf<T extends string>(values: readonly T[]): (value: string, name: string) => T {
   return (value, name) => {
@@ -99,6 +117,9 @@ const PROPERTIES: Readonly<Record<string, readonly [keyof LogConfig, Parser]>> =
   'flush.ms': ['flushMs', integer(0)],
   'index.interval.bytes': ['indexIntervalBytes', integer(0)],
   'segment.index.bytes': ['segmentIndexBytes', integer(8)],
+  'min.insync.replicas': ['minInsyncReplicas', integer(1)],
+  'unclean.leader.election.enable': ['uncleanLeaderElectionEnable', bool],
+  'compression.type': ['compressionType', oneOf(['producer'] as const)],
 };
 
 /** The Kafka property names a topic config accepts. */
@@ -119,7 +140,7 @@ export function parseLogConfig(
 ): LogConfig {
   const result: Record<string, unknown> = { ...base };
   for (const [name, value] of Object.entries(properties)) {
-    const entry = PROPERTIES[name];
+    const entry = Object.hasOwn(PROPERTIES, name) ? PROPERTIES[name] : undefined;
     if (entry === undefined) throw new ConfigError(`unknown topic config ${name}`);
     const [field, parse] = entry;
     result[field] = parse(value, name);

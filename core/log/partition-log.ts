@@ -9,6 +9,7 @@ import {
   setBatchPartitionLeaderEpoch,
   stampLogAppendTime,
 } from '../protocol/records/batch-header.js';
+import type { BatchHeader } from '../protocol/records/batch-header.js';
 import { decodeRecordBatch } from '../protocol/records/record-batch.js';
 import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
@@ -385,6 +386,20 @@ export class PartitionLog implements CleanableLog {
       return trimToWholeBatches(bytes, offset);
     }
     return empty;
+  }
+
+  /**
+   * The full headers of the stored batches from the one holding `offset` to the log end, without
+   * decoding records: how the broker rebuilds producer state after a restart.
+   */
+  *batchHeadersFrom(offset: number): Generator<BatchHeader> {
+    this.ensureOpen();
+    for (let i = Math.max(0, this.segmentIndexFor(offset)); i < this.segments.length; i++) {
+      const segment = this.segments[i];
+      if (segment === undefined) break;
+      const first = segment.findBatch(offset);
+      if (first !== undefined) yield* segment.headersFrom(first.position);
+    }
   }
 
   /**

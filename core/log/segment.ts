@@ -8,7 +8,9 @@ import {
   LOG_OVERHEAD,
   MAX_TIMESTAMP_OFFSET,
   RECORD_BATCH_OVERHEAD,
+  readBatchHeader,
 } from '../protocol/records/batch-header.js';
+import type { BatchHeader } from '../protocol/records/batch-header.js';
 import { StorageError } from '../util/errors.js';
 import type { BatchLocation } from './batch-location.js';
 import { readAt, readSyncAt, writeFully, fsyncAsync } from './file-io.js';
@@ -245,6 +247,27 @@ export class Segment {
       if (location.size < RECORD_BATCH_OVERHEAD || pos + location.size > this.sizeBytes) return;
       yield location;
       pos += location.size;
+    }
+  }
+
+  /**
+   * Full batch headers (producer id, epoch, sequence...) from `position` to the end, read in chunks
+   * like {@link Segment.batchesFrom}: what rebuilding producer state needs, records untouched.
+   */
+  *headersFrom(position: number): Generator<BatchHeader> {
+    let chunk: Buffer = Buffer.alloc(0);
+    let chunkStart = position;
+    let pos = position;
+    while (pos + RECORD_BATCH_OVERHEAD <= this.sizeBytes) {
+      if (pos + RECORD_BATCH_OVERHEAD > chunkStart + chunk.length) {
+        chunkStart = pos;
+        chunk = readSyncAt(this.fd, Math.min(SCAN_CHUNK_BYTES, this.sizeBytes - pos), pos);
+      }
+      const header = readBatchHeader(chunk, pos - chunkStart);
+      const size = LOG_OVERHEAD + header.batchLength;
+      if (size < RECORD_BATCH_OVERHEAD || pos + size > this.sizeBytes) return;
+      yield header;
+      pos += size;
     }
   }
 

@@ -15,6 +15,8 @@ export const ErrorCode = {
   REPLICA_NOT_AVAILABLE: 9,
   MESSAGE_TOO_LARGE: 10,
   OFFSET_METADATA_TOO_LARGE: 12,
+  /** Client side only: the connection to the broker failed (Kafka's NetworkException). */
+  NETWORK_EXCEPTION: 13,
   COORDINATOR_LOAD_IN_PROGRESS: 14,
   COORDINATOR_NOT_AVAILABLE: 15,
   NOT_COORDINATOR: 16,
@@ -67,6 +69,7 @@ const RETRIABLE: ReadonlySet<number> = new Set<number>([
   ErrorCode.NOT_LEADER_OR_FOLLOWER,
   ErrorCode.REQUEST_TIMED_OUT,
   ErrorCode.REPLICA_NOT_AVAILABLE,
+  ErrorCode.NETWORK_EXCEPTION,
   ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
   ErrorCode.COORDINATOR_NOT_AVAILABLE,
   ErrorCode.NOT_COORDINATOR,

@@ -1,0 +1,232 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { parseLogConfig } from '../log/log-config.js';
+import type { LogConfig } from '../log/log-config.js';
+import { KafkaServer } from '../network/server.js';
+import { ApiKey } from '../protocol/messages/index.js';
+import { systemClock } from '../util/clock.js';
+import type { Clock } from '../util/clock.js';
+import { ErrorCode } from '../util/error-codes.js';
+import { FjordError } from '../util/errors.js';
+import { silentLogger } from '../util/logger.js';
+import type { Logger } from '../util/logger.js';
+import type { BrokerConfig } from './broker-config.js';
+import type { BrokerContext, TopicMetadata } from './broker-context.js';
+import { ensureClusterId } from './cluster-id.js';
+import { alterConfigsHandler } from './handlers/alter-configs.js';
+import { createPartitionsHandler } from './handlers/create-partitions.js';
+import { createTopicsHandler } from './handlers/create-topics.js';
+import { deleteRecordsHandler } from './handlers/delete-records.js';
+import { deleteTopicsHandler } from './handlers/delete-topics.js';
+import { describeClusterHandler } from './handlers/describe-cluster.js';
+import { describeConfigsHandler } from './handlers/describe-configs.js';
+import { fetchHandler } from './handlers/fetch.js';
+import { incrementalAlterConfigsHandler } from './handlers/incremental-alter-configs.js';
+import { initProducerIdHandler } from './handlers/init-producer-id.js';
+import { listOffsetsHandler } from './handlers/list-offsets.js';
+import { metadataHandler } from './handlers/metadata.js';
+import { produceHandler } from './handlers/produce.js';
+import { BrokerMetrics, serveMetrics } from './metrics.js';
+import { LocalPartitionRegistry } from './partition-registry.js';
+import { FileProducerIdAllocator } from './producer-id-allocator.js';
+import { RequestRouter } from './request-router.js';
+import type { HandlerTable } from './request-router.js';
+import { FileTopicStore } from './topic-store.js';
+
+/** Everything the broker serves, by API. */
+const HANDLERS: HandlerTable = {
+  [ApiKey.PRODUCE]: produceHandler,
+  [ApiKey.FETCH]: fetchHandler,
+  [ApiKey.LIST_OFFSETS]: listOffsetsHandler,
+  [ApiKey.METADATA]: metadataHandler,
+  [ApiKey.INIT_PRODUCER_ID]: initProducerIdHandler,
+  [ApiKey.CREATE_TOPICS]: createTopicsHandler,
+  [ApiKey.DELETE_TOPICS]: deleteTopicsHandler,
+  [ApiKey.CREATE_PARTITIONS]: createPartitionsHandler,
+  [ApiKey.DELETE_RECORDS]: deleteRecordsHandler,
+  [ApiKey.DESCRIBE_CONFIGS]: describeConfigsHandler,
+  [ApiKey.ALTER_CONFIGS]: alterConfigsHandler,
+  [ApiKey.INCREMENTAL_ALTER_CONFIGS]: incrementalAlterConfigsHandler,
+  [ApiKey.DESCRIBE_CLUSTER]: describeClusterHandler,
+};
+
+export interface BrokerOptions {
+  readonly config: BrokerConfig;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** Serve `/metrics` and `/healthz` on this port (0 = any free port); off when undefined. */
+  readonly metricsPort?: number;
+  readonly metricsHost?: string;
+}
+
+/** Refuses a data folder another live broker holds; a lock left by a killed broker is taken over. */
+function lockDataDir(dir: string): () => void {
+  const lock = path.join(dir, '.lock');
+  try {
+    const holder = Number(fs.readFileSync(lock, 'utf8'));
+    if (Number.isSafeInteger(holder) && holder !== process.pid) {
+      try {
+        process.kill(holder, 0);
+        throw new FjordError(
+          `data folder ${dir} is in use by process ${holder}`,
+          ErrorCode.KAFKA_STORAGE_ERROR,
+        );
+      } catch (err) {
+        if (err instanceof FjordError) throw err;
+      }
+    }
+  } catch (err) {
+    if (err instanceof FjordError) throw err;
+  }
+  fs.writeFileSync(lock, String(process.pid));
+  return () => {
+    fs.rmSync(lock, { force: true });
+  };
+}
+
+/**
+ * A single fjord broker: a Kafka-protocol TCP server over a data folder of partition logs.
+ *
+ * @example
+ * ```ts
+ * const broker = await Broker.start({ config: parseBrokerConfig({ listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': './data' }) });
+ * console.log(`bootstrap: ${broker.host}:${broker.port}`);
+ * await broker.stop();
+ * ```
+ */
+export class Broker {
+  private stopping = false;
+  private stopped: Promise<void> | undefined;
+
+  private constructor(
+    private readonly context: BrokerContext & { config: BrokerConfig },
+    private readonly registry: LocalPartitionRegistry,
+    private readonly server: KafkaServer,
+    private readonly unlock: () => void,
+    readonly metrics: BrokerMetrics,
+    private readonly metricsServer: { port: number; close: () => Promise<void> } | undefined,
+    readonly logger: Logger,
+  ) {}
+
+  static async start(options: BrokerOptions): Promise<Broker> {
+    const logger = options.logger ?? silentLogger;
+    const clock = options.clock ?? systemClock;
+    let config = options.config;
+    fs.mkdirSync(config.logDir, { recursive: true });
+    const unlock = lockDataDir(config.logDir);
+    try {
+      const clusterId = ensureClusterId(config.logDir);
+      const topics = new FileTopicStore(config.logDir);
+      const registry = new LocalPartitionRegistry({ config, clock, logger });
+      const context = {
+        get config(): BrokerConfig {
+          return config;
+        },
+        clusterId,
+        topics,
+        partitions: registry,
+        producerIds: new FileProducerIdAllocator(config.logDir),
+        clock,
+        logger,
+        topicLogConfig(topic: TopicMetadata): LogConfig {
+          return parseLogConfig(topic.configs, config.logDefaults);
+        },
+      };
+      for (const topic of topics.list()) {
+        const logConfig = context.topicLogConfig(topic);
+        for (let p = 0; p < topic.partitionCount; p++) registry.open(topic.name, p, logConfig);
+      }
+      registry.start();
+      const metrics = new BrokerMetrics(() => registry.describe());
+      const router = new RequestRouter(context, HANDLERS, metrics);
+      const server = new KafkaServer(router, {
+        host: config.host,
+        port: config.port,
+        maxFrameBytes: config.socketRequestMaxBytes,
+        maxConnections: config.maxConnections,
+        maxConnectionsPerIp: config.maxConnectionsPerIp,
+        idleTimeoutMs: config.connectionsMaxIdleMs,
+        logger,
+        onBytes: (inBytes, outBytes) => {
+          metrics.bytesIn.inc(inBytes);
+          metrics.bytesOut.inc(outBytes);
+        },
+        onConnectionCountChange: (n) => {
+          metrics.connections.set(n);
+        },
+      });
+      const bound = await server.listen();
+      // Port 0 means "any": Metadata must advertise the port actually bound.
+      config = { ...config, port: bound.port };
+      // The health check reads the broker, which exists only after the metrics server does.
+      const started: { broker?: Broker } = {};
+      const metricsServer =
+        options.metricsPort === undefined
+          ? undefined
+          : await serveMetrics(
+              metrics,
+              options.metricsHost ?? '127.0.0.1',
+              options.metricsPort,
+              () => started.broker?.stopping === false,
+              logger,
+            );
+      const broker = new Broker(context, registry, server, unlock, metrics, metricsServer, logger);
+      started.broker = broker;
+      logger.info(
+        {
+          nodeId: config.nodeId,
+          host: bound.host,
+          port: bound.port,
+          logDir: config.logDir,
+          topics: topics.list().length,
+        },
+        'broker started',
+      );
+      return broker;
+    } catch (err) {
+      unlock();
+      throw err;
+    }
+  }
+
+  get host(): string {
+    return this.context.config.host;
+  }
+
+  get port(): number {
+    return this.context.config.port;
+  }
+
+  /** `host:port` for clients' bootstrap lists. */
+  get bootstrap(): string {
+    const host = this.host === '0.0.0.0' ? '127.0.0.1' : this.host;
+    return `${host}:${this.port}`;
+  }
+
+  get metricsPort(): number | undefined {
+    return this.metricsServer?.port;
+  }
+
+  get clusterId(): string {
+    return this.context.clusterId;
+  }
+
+  /**
+   * Stops cleanly: no new connections, in-flight requests answered, logs flushed with their
+   * recovery checkpoints and clean-shutdown markers, then the data folder released.
+   */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      this.logger.info({}, 'broker stopping');
+      this.registry.releaseWaiters();
+      await this.server.close(5000);
+      await this.registry.close();
+      await this.metricsServer?.close();
+      this.unlock();
+      this.logger.info({}, 'broker stopped');
+    })();
+    return this.stopped;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * CreatePartitions (API key 37), v0–3: grows topics to a new total partition count. Partition
+ * counts only grow: the same or a smaller count is INVALID_PARTITIONS (37). An unknown topic is
+ * UNKNOWN_TOPIC_OR_PARTITION (3), a topic named twice INVALID_REQUEST (42). A manual assignment
+ * must give one entry per new partition, each on exactly this node, or it is
+ * INVALID_REPLICA_ASSIGNMENT (39). `validate_only` checks everything and changes nothing.
+ */
+import type {
+  ApiKey,
+  CreatePartitionsTopic,
+  CreatePartitionsTopicResult,
+} from '../../protocol/messages/index.js';
+import { ErrorCode } from '../../util/error-codes.js';
+import { FjordError } from '../../util/errors.js';
+import type { BrokerContext, Handler } from '../broker-context.js';
+import { addPartitions, planPartitionGrowth, toErrorResult } from '../topic-admin.js';
+
+/** The CreatePartitions handler. */
+export const createPartitionsHandler: Handler<typeof ApiKey.CREATE_PARTITIONS> = (
+  broker,
+  request,
+) => {
+  const counts = new Map<string, number>();
+  for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+  const results = request.topics.map((t): CreatePartitionsTopicResult => {
+    try {
+      if ((counts.get(t.name) ?? 0) > 1) {
+        throw new FjordError(
+          `Create partitions request names topic ${t.name} more than once.`,
+          ErrorCode.INVALID_REQUEST,
+        );
+      }
+      grow(broker, t, request.validateOnly);
+      return { name: t.name, errorCode: ErrorCode.NONE, errorMessage: null };
+    } catch (err) {
+      return { name: t.name, ...toErrorResult(err) };
+    }
+  });
+  return { throttleTimeMs: 0, results };
+};
+
+function grow(broker: BrokerContext, t: CreatePartitionsTopic, validateOnly: boolean): void {
+  const topic = planPartitionGrowth(broker, t.name, t.count);
+  if (t.assignments !== null) {
+    const added = t.count - topic.partitionCount;
+    if (t.assignments.length !== added) {
+      throw new FjordError(
+        `Increasing the number of partitions by ${added} but ${t.assignments.length} assignments provided.`,
+        ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+      );
+    }
+    const nodeId = broker.config.nodeId;
+    for (const a of t.assignments) {
+      if (a.brokerIds.length !== 1 || a.brokerIds[0] !== nodeId) {
+        throw new FjordError(
+          `Assignment [${a.brokerIds.join(', ')}] is invalid; the only broker is ${nodeId}.`,
+          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+        );
+      }
+    }
+  }
+  if (!validateOnly) addPartitions(broker, t.name, t.count);
+}

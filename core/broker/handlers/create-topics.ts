@@ -1,0 +1,117 @@
+/**
+ * CreateTopics (API key 19), v2–7.
+ *
+ * Each topic is validated and created on its own; failures are per-topic error codes with
+ * messages: INVALID_TOPIC_EXCEPTION (17), TOPIC_ALREADY_EXISTS (36), INVALID_PARTITIONS (37),
+ * INVALID_REPLICATION_FACTOR (38), INVALID_REPLICA_ASSIGNMENT (39), INVALID_CONFIG (40), and
+ * INVALID_REQUEST (42) for a topic named twice in one request. `validate_only` runs every check
+ * and reports what would be created (with the zero topic id), creating nothing. v5+ answers carry the partition count,
+ * replication factor and every topic config; v7 the topic id.
+ *
+ * A manual replica assignment is accepted when it places partitions 0..n-1 on exactly this node
+ * (numPartitions and replicationFactor must then be -1, as in Kafka).
+ */
+import type {
+  ApiKey,
+  CreatableTopic,
+  CreatableTopicConfigs,
+  CreatableTopicResult,
+} from '../../protocol/messages/index.js';
+import { ZERO_UUID } from '../../protocol/plan.js';
+import { ErrorCode } from '../../util/error-codes.js';
+import { FjordError } from '../../util/errors.js';
+import type { BrokerContext, Handler, TopicMetadata } from '../broker-context.js';
+import { topicConfigEntries } from '../config-entries.js';
+import { configMap, createTopic, planTopic, toErrorResult } from '../topic-admin.js';
+
+/** The CreateTopics handler. */
+export const createTopicsHandler: Handler<typeof ApiKey.CREATE_TOPICS> = (broker, request) => {
+  const counts = new Map<string, number>();
+  for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+  const topics = request.topics.map((t): CreatableTopicResult => {
+    if ((counts.get(t.name) ?? 0) > 1) {
+      return failed(t.name, {
+        errorCode: ErrorCode.INVALID_REQUEST,
+        errorMessage: `Create topics request contains multiple entries for the topic ${t.name}.`,
+      });
+    }
+    try {
+      return created(broker, t, request.validateOnly);
+    } catch (err) {
+      return failed(t.name, toErrorResult(err));
+    }
+  });
+  return { throttleTimeMs: 0, topics };
+};
+
+function created(
+  broker: BrokerContext,
+  t: CreatableTopic,
+  validateOnly: boolean,
+): CreatableTopicResult {
+  const [partitions, replicationFactor] = sizeOf(broker, t);
+  const configs = configMap(t.configs);
+  const plan = planTopic(broker, t.name, partitions, replicationFactor, configs);
+  const topic: TopicMetadata = validateOnly
+    ? { name: plan.name, topicId: ZERO_UUID, partitionCount: plan.partitionCount, configs }
+    : createTopic(broker, t.name, partitions, replicationFactor, configs);
+  return {
+    name: t.name,
+    topicId: topic.topicId,
+    errorCode: ErrorCode.NONE,
+    errorMessage: null,
+    numPartitions: topic.partitionCount,
+    replicationFactor: plan.replicationFactor,
+    configs: topicConfigEntries(broker, topic).map((e): CreatableTopicConfigs => ({
+      name: e.name,
+      value: e.value,
+      readOnly: e.readOnly,
+      configSource: e.configSource,
+      isSensitive: e.isSensitive,
+    })),
+  };
+}
+
+/** Partition count and replication factor, from the counts or from a manual assignment. */
+function sizeOf(broker: BrokerContext, t: CreatableTopic): [number, number] {
+  if (t.assignments.length === 0) return [t.numPartitions, t.replicationFactor];
+  if (t.numPartitions !== -1 || t.replicationFactor !== -1) {
+    throw new FjordError(
+      'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
+      ErrorCode.INVALID_REQUEST,
+    );
+  }
+  const nodeId = broker.config.nodeId;
+  const indexes = new Set(t.assignments.map((a) => a.partitionIndex));
+  for (let p = 0; p < t.assignments.length; p++) {
+    if (!indexes.has(p)) {
+      throw new FjordError(
+        `Partitions must be numbered 0 to ${t.assignments.length - 1} in the assignment.`,
+        ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+      );
+    }
+  }
+  for (const a of t.assignments) {
+    if (a.brokerIds.length !== 1 || a.brokerIds[0] !== nodeId) {
+      throw new FjordError(
+        `Partition ${a.partitionIndex} is assigned to brokers [${a.brokerIds.join(', ')}]; the only broker is ${nodeId}.`,
+        ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+      );
+    }
+  }
+  return [t.assignments.length, 1];
+}
+
+function failed(
+  name: string,
+  error: { readonly errorCode: number; readonly errorMessage: string },
+): CreatableTopicResult {
+  return {
+    name,
+    errorCode: error.errorCode,
+    errorMessage: error.errorMessage,
+    numPartitions: -1,
+    replicationFactor: -1,
+    configs: [],
+  };
+}
