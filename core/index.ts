@@ -57,3 +57,23 @@ export { systemClock, ManualClock, type Clock } from './util/clock.js';
 export { createLogger, silentLogger, type Logger } from './util/logger.js';
 export type { Segment } from './log/segment.js';
 export type { BatchLocation } from './log/batch-location.js';
+export { Broker, type BrokerOptions } from './broker/broker.js';
+export {
+  parseBrokerConfig,
+  readPropertiesFile,
+  BROKER_PROPERTIES,
+  type BrokerConfig,
+} from './broker/broker-config.js';
+export { BrokerMetrics } from './broker/metrics.js';
+export {
+  KafkaConnection,
+  type KafkaConnectionOptions,
+  type SendOptions,
+  type VersionRange,
+} from './network/client-connection.js';
+export { NetworkError, FrameSizeError, UnsupportedVersionError } from './network/errors.js';
+export { Admin, parseBootstrap, type TopicDescription } from './client/admin.js';
+/** Kafka's API schemas and message types, as fjord declares them (one per API and version range). */
+export * as messages from './protocol/messages/index.js';
+export { ApiKey } from './protocol/messages/index.js';
+export type * as schema from './protocol/schema.js';
