@@ -36,6 +36,26 @@ export interface BrokerConfig {
   readonly logRetentionCheckIntervalMs: number;
   /** `log.flush.scheduler.interval.ms`: how often `flush.ms` is checked. */
   readonly logFlushSchedulerIntervalMs: number;
+  /** `group.min.session.timeout.ms`: shorter JoinGroup session timeouts get INVALID_SESSION_TIMEOUT. */
+  readonly groupMinSessionTimeoutMs: number;
+  /** `group.max.session.timeout.ms`: longer ones get INVALID_SESSION_TIMEOUT too. */
+  readonly groupMaxSessionTimeoutMs: number;
+  /** `group.initial.rebalance.delay.ms`: how long an empty group waits for more members to join. */
+  readonly groupInitialRebalanceDelayMs: number;
+  /** `group.max.size`: more members get GROUP_MAX_SIZE_REACHED. */
+  readonly groupMaxSize: number;
+  /** `offsets.topic.num.partitions`: partitions of `__consumer_offsets` when it is created. */
+  readonly offsetsTopicNumPartitions: number;
+  /** `offsets.topic.segment.bytes`: `segment.bytes` of `__consumer_offsets`. */
+  readonly offsetsTopicSegmentBytes: number;
+  /** `offsets.retention.minutes`, in ms: how long the offsets of an empty group are kept. */
+  readonly offsetsRetentionMs: number;
+  /** `offsets.retention.check.interval.ms`: how often expired offsets are removed. */
+  readonly offsetsRetentionCheckIntervalMs: number;
+  /** `offset.metadata.max.bytes`: longer commit metadata gets OFFSET_METADATA_TOO_LARGE. */
+  readonly offsetMetadataMaxBytes: number;
+  /** `offsets.load.buffer.size`: bytes read at a time when loading `__consumer_offsets`. */
+  readonly offsetsLoadBufferSize: number;
   /** Defaults for every topic's log (`log.segment.bytes`, `log.retention.ms`, `message.max.bytes`...). */
   readonly logDefaults: LogConfig;
   /** Every property as given, for DescribeConfigs on the broker resource. */
@@ -85,6 +105,16 @@ const BROKER_ONLY = new Set([
   'connections.max.idle.ms',
   'log.retention.check.interval.ms',
   'log.flush.scheduler.interval.ms',
+  'group.min.session.timeout.ms',
+  'group.max.session.timeout.ms',
+  'group.initial.rebalance.delay.ms',
+  'group.max.size',
+  'offsets.topic.num.partitions',
+  'offsets.topic.segment.bytes',
+  'offsets.retention.minutes',
+  'offsets.retention.check.interval.ms',
+  'offset.metadata.max.bytes',
+  'offsets.load.buffer.size',
 ]);
 
 /** The broker property names fjord understands. */
@@ -123,6 +153,45 @@ function listener(value: string, name: string): { host: string; port: number } {
     throw new ConfigError(`${name}=${value}: expected PLAINTEXT://host:port`);
   }
   return { host: match[1] === '' ? '0.0.0.0' : match[1], port: Number(match[2]) };
+}
+
+/** The group coordinator's settings; defaults are Kafka's. */
+function groupSettings(props: Readonly<Record<string, string>>): {
+  groupMinSessionTimeoutMs: number;
+  groupMaxSessionTimeoutMs: number;
+  groupInitialRebalanceDelayMs: number;
+  groupMaxSize: number;
+  offsetsTopicNumPartitions: number;
+  offsetsTopicSegmentBytes: number;
+  offsetsRetentionMs: number;
+  offsetsRetentionCheckIntervalMs: number;
+  offsetMetadataMaxBytes: number;
+  offsetsLoadBufferSize: number;
+} {
+  const minSession = int(props, 'group.min.session.timeout.ms', 6000);
+  const maxSession = int(props, 'group.max.session.timeout.ms', 1_800_000);
+  if (maxSession < minSession) {
+    throw new ConfigError(
+      `group.max.session.timeout.ms=${maxSession} is below group.min.session.timeout.ms=${minSession}`,
+    );
+  }
+  const offsetsPartitions = int(props, 'offsets.topic.num.partitions', 50, 1);
+  // fjord's per-topic partition limit (topic-admin.ts MAX_PARTITIONS_PER_TOPIC).
+  if (offsetsPartitions > 10_000) {
+    throw new ConfigError(`offsets.topic.num.partitions=${offsetsPartitions}: at most 10000`);
+  }
+  return {
+    groupMinSessionTimeoutMs: minSession,
+    groupMaxSessionTimeoutMs: maxSession,
+    groupInitialRebalanceDelayMs: int(props, 'group.initial.rebalance.delay.ms', 3000),
+    groupMaxSize: int(props, 'group.max.size', 2_147_483_647, 1),
+    offsetsTopicNumPartitions: offsetsPartitions,
+    offsetsTopicSegmentBytes: int(props, 'offsets.topic.segment.bytes', 104_857_600, 1024),
+    offsetsRetentionMs: int(props, 'offsets.retention.minutes', 10_080, 1) * 60_000,
+    offsetsRetentionCheckIntervalMs: int(props, 'offsets.retention.check.interval.ms', 600_000, 1),
+    offsetMetadataMaxBytes: int(props, 'offset.metadata.max.bytes', 4096),
+    offsetsLoadBufferSize: int(props, 'offsets.load.buffer.size', 5_242_880, 1024),
+  };
 }
 
 /**
@@ -174,6 +243,7 @@ export function parseBrokerConfig(input: Readonly<Record<string, string>>): Brok
     connectionsMaxIdleMs: int(props, 'connections.max.idle.ms', 600_000, -1),
     logRetentionCheckIntervalMs: int(props, 'log.retention.check.interval.ms', 300_000, 1),
     logFlushSchedulerIntervalMs: int(props, 'log.flush.scheduler.interval.ms', 1000, 1),
+    ...groupSettings(props),
     logDefaults: parseLogConfig(topicDefaults, DEFAULT_LOG_CONFIG),
     properties: props,
   };

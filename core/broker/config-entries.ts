@@ -249,6 +249,16 @@ const BROKER_TYPES: Readonly<Record<string, ConfigType>> = {
   'connections.max.idle.ms': ConfigType.LONG,
   'log.retention.check.interval.ms': ConfigType.LONG,
   'log.flush.scheduler.interval.ms': ConfigType.LONG,
+  'group.min.session.timeout.ms': ConfigType.INT,
+  'group.max.session.timeout.ms': ConfigType.INT,
+  'group.initial.rebalance.delay.ms': ConfigType.INT,
+  'group.max.size': ConfigType.INT,
+  'offsets.topic.num.partitions': ConfigType.INT,
+  'offsets.topic.segment.bytes': ConfigType.INT,
+  'offsets.retention.minutes': ConfigType.INT,
+  'offsets.retention.check.interval.ms': ConfigType.LONG,
+  'offset.metadata.max.bytes': ConfigType.INT,
+  'offsets.load.buffer.size': ConfigType.INT,
 };
 
 /** The value a broker property has when it was not set. */
@@ -273,6 +283,16 @@ function brokerDefault(config: BrokerConfig, name: string): string | null {
     'connections.max.idle.ms': String(config.connectionsMaxIdleMs),
     'log.retention.check.interval.ms': String(config.logRetentionCheckIntervalMs),
     'log.flush.scheduler.interval.ms': String(config.logFlushSchedulerIntervalMs),
+    'group.min.session.timeout.ms': String(config.groupMinSessionTimeoutMs),
+    'group.max.session.timeout.ms': String(config.groupMaxSessionTimeoutMs),
+    'group.initial.rebalance.delay.ms': String(config.groupInitialRebalanceDelayMs),
+    'group.max.size': String(config.groupMaxSize),
+    'offsets.topic.num.partitions': String(config.offsetsTopicNumPartitions),
+    'offsets.topic.segment.bytes': String(config.offsetsTopicSegmentBytes),
+    'offsets.retention.minutes': String(config.offsetsRetentionMs / 60_000),
+    'offsets.retention.check.interval.ms': String(config.offsetsRetentionCheckIntervalMs),
+    'offset.metadata.max.bytes': String(config.offsetMetadataMaxBytes),
+    'offsets.load.buffer.size': String(config.offsetsLoadBufferSize),
   };
   if (name in defaults) return defaults[name] ?? null;
   const logDefaults = logConfigToProperties(config.logDefaults);
@@ -291,7 +311,7 @@ function brokerType(name: string): ConfigType {
 }
 
 /**
- * The broker's properties: every name fjord understands except the `*.hours` / `*.minutes`
+ * The broker's properties: every name fjord understands except the `log.*.hours` / `log.*.minutes`
  * spellings, which are folded into their `*.ms` property when the config is parsed. A property
  * set at start-up is STATIC_BROKER_CONFIG, the rest DEFAULT_CONFIG with their built-in value.
  * All are read-only: fjord has no dynamic broker configs.
@@ -303,7 +323,9 @@ export function brokerConfigEntries(
   const include = wanted(options);
   const out: ConfigEntry[] = [];
   for (const name of BROKER_PROPERTIES) {
-    if (name.endsWith('.hours') || name.endsWith('.minutes') || !include(name)) continue;
+    // `log.*.hours` / `log.*.minutes` are folded into their `.ms` property; other names stay.
+    const folded = name.startsWith('log.') && (name.endsWith('.hours') || name.endsWith('.minutes'));
+    if (folded || !include(name)) continue;
     const set = config.properties[name];
     const source =
       set === undefined ? ConfigSource.DEFAULT_CONFIG : ConfigSource.STATIC_BROKER_CONFIG;

@@ -1,8 +1,21 @@
-import { KafkaConnection } from '../network/client-connection.js';
+import type { KafkaConnection } from '../network/client-connection.js';
 import { ApiKey } from '../protocol/messages/index.js';
 import type { MetadataResponse } from '../protocol/messages/metadata.js';
-import { ErrorCode, errorName } from '../util/error-codes.js';
+import { ErrorCode } from '../util/error-codes.js';
 import { FjordError } from '../util/errors.js';
+import {
+  check,
+  EARLIEST_TIMESTAMP,
+  fetchMetadata,
+  LATEST_TIMESTAMP,
+  listOffsets,
+  type ListedOffset,
+} from './admin-requests.js';
+import { GroupAdmin } from './group-admin.js';
+import { NodeConnections } from './node-connections.js';
+
+export { parseBootstrap } from './node-connections.js';
+export type { ListedOffset } from './admin-requests.js';
 
 /** A topic as the admin client describes it. */
 export interface TopicDescription {
@@ -27,58 +40,40 @@ export interface TopicDescription {
 const RESOURCE_TOPIC = 2;
 const CONFIG_SOURCE_DYNAMIC_TOPIC = 1;
 
-/** Parses `host:port[,host:port]`, defaulting to FJORD_BOOTSTRAP_SERVERS, then 127.0.0.1:9092. */
-export function parseBootstrap(value: string | undefined): { host: string; port: number }[] {
-  const list = value ?? process.env.FJORD_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092';
-  return list.split(',').map((entry) => {
-    const at = entry.lastIndexOf(':');
-    const port = Number(entry.slice(at + 1));
-    if (at <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) {
-      throw new FjordError(
-        `bad bootstrap server "${entry}": expected host:port`,
-        ErrorCode.INVALID_CONFIG,
-      );
-    }
-    return { host: entry.slice(0, at).replace(/^\[|\]$/g, ''), port };
-  });
-}
-
-function check(errorCode: number, errorMessage: string | null | undefined, what: string): void {
-  if (errorCode !== 0) {
-    throw new FjordError(
-      `${what}: ${errorName(errorCode)}${errorMessage ? ` (${errorMessage})` : ''}`,
-      errorCode as ErrorCode,
-    );
-  }
-}
+/** Which offset {@link Admin.listOffsets} asks for: the ends of the log, or a time in ms. */
+export type OffsetSpec = 'earliest' | 'latest' | { readonly timestamp: number };
 
 /**
- * A small admin client over one broker connection: what the `fjord topics` verbs need. It speaks
- * to any Kafka-protocol broker, picking API versions both sides support.
+ * A small admin client: what the `fjord topics` and `fjord groups` verbs need. It speaks to any
+ * Kafka-protocol broker, picking API versions both sides support; topic requests go to the
+ * bootstrap broker, partition requests to the leader and group requests to the coordinator
+ * (see {@link Admin.groups}).
  *
  * @example
  * ```ts
  * const admin = await Admin.connect('127.0.0.1:9092');
  * await admin.createTopic('orders', 6, 1, { 'retention.ms': '86400000' });
  * console.log(await admin.listTopics());
+ * console.log(await admin.groups.list());
  * await admin.close();
  * ```
  */
 export class Admin {
-  private constructor(private readonly connection: KafkaConnection) {}
+  /** Consumer-group operations: list, describe, committed offsets, reset, delete. */
+  readonly groups: GroupAdmin;
+  private readonly connection: KafkaConnection;
 
+  private constructor(private readonly nodes: NodeConnections) {
+    this.connection = nodes.bootstrap;
+    this.groups = new GroupAdmin(nodes);
+  }
+
+  /**
+   * Connects to the first reachable broker of `bootstrap` (`host:port[,host:port]`, default
+   * `$FJORD_BOOTSTRAP_SERVERS`, else `127.0.0.1:9092`).
+   */
   static async connect(bootstrap?: string, clientId = 'fjord-admin'): Promise<Admin> {
-    let lastError: unknown;
-    for (const { host, port } of parseBootstrap(bootstrap)) {
-      try {
-        const connection = await KafkaConnection.connect(host, port, { clientId });
-        await connection.apiVersions();
-        return new Admin(connection);
-      } catch (err) {
-        lastError = err;
-      }
-    }
-    throw lastError instanceof Error ? lastError : new Error('no bootstrap server reachable');
+    return new Admin(await NodeConnections.connect(bootstrap, clientId));
   }
 
   private version(apiKey: number, clientMax: number): number {
@@ -86,10 +81,32 @@ export class Admin {
   }
 
   async metadata(topics: readonly string[] | null): Promise<MetadataResponse> {
-    return this.connection.send(ApiKey.METADATA, this.version(ApiKey.METADATA, 9), {
-      topics: topics === null ? null : topics.map((name) => ({ name })),
-      allowAutoTopicCreation: false,
-    });
+    return fetchMetadata(this.nodes, topics);
+  }
+
+  /**
+   * The offset of each partition of `topic` (or of `partitions`) for `spec`, asked of each
+   * partition's leader. For a timestamp, the first offset whose record time is at least it, or
+   * offset -1 when there is none.
+   *
+   * @example
+   * ```ts
+   * const ends = await admin.listOffsets('orders', 'latest');
+   * const anHourAgo = await admin.listOffsets('orders', { timestamp: Date.now() - 3_600_000 });
+   * ```
+   */
+  async listOffsets(
+    topic: string,
+    spec: OffsetSpec,
+    partitions?: readonly number[],
+  ): Promise<Map<number, ListedOffset>> {
+    const timestamp =
+      spec === 'earliest'
+        ? EARLIEST_TIMESTAMP
+        : spec === 'latest'
+          ? LATEST_TIMESTAMP
+          : spec.timestamp;
+    return listOffsets(this.nodes, topic, timestamp, partitions);
   }
 
   async createTopic(
@@ -167,29 +184,9 @@ export class Admin {
     if (topic === undefined)
       throw new FjordError(`topic ${name} not found`, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     check(topic.errorCode, null, `describe topic ${name}`);
-    const offsets = async (timestamp: number): Promise<Map<number, number>> => {
-      const response = await this.connection.send(
-        ApiKey.LIST_OFFSETS,
-        this.version(ApiKey.LIST_OFFSETS, 5),
-        {
-          replicaId: -1,
-          isolationLevel: 0,
-          topics: [
-            {
-              name,
-              partitions: topic.partitions.map((p) => ({
-                partitionIndex: p.partitionIndex,
-                timestamp,
-              })),
-            },
-          ],
-        },
-      );
-      return new Map(
-        response.topics.flatMap((t) => t.partitions.map((p) => [p.partitionIndex, p.offset])),
-      );
-    };
-    const [starts, ends] = [await offsets(-2), await offsets(-1)];
+    const offsets = async (spec: OffsetSpec): Promise<Map<number, number>> =>
+      new Map([...(await this.listOffsets(name, spec))].map(([p, o]) => [p, o.offset]));
+    const [starts, ends] = [await offsets('earliest'), await offsets('latest')];
     const configs = await this.connection.send(
       ApiKey.DESCRIBE_CONFIGS,
       this.version(ApiKey.DESCRIBE_CONFIGS, 4),
@@ -224,6 +221,6 @@ export class Admin {
   }
 
   async close(): Promise<void> {
-    await this.connection.close();
+    await this.nodes.close();
   }
 }

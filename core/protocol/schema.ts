@@ -64,11 +64,14 @@ export interface FieldSpec {
   readonly fields?: readonly FieldSpec[];
 }
 
-/** A request or response declaration, as in an Apache `*Request.json` / `*Response.json`. */
+/**
+ * A request or response declaration, as in an Apache `*Request.json` / `*Response.json`, or a
+ * `data` record (the keys and values of `__consumer_offsets`), whose `apiKey` is -1.
+ */
 export interface MessageSpec {
   readonly name: string;
   readonly apiKey: number;
-  readonly type: 'request' | 'response';
+  readonly type: 'request' | 'response' | 'data';
   /** The versions this message is declared for; fields outside them are left out. */
   readonly validVersions: string;
   /** The versions using the compact encodings and tag buffers (`'none'` if never). */
@@ -117,7 +120,7 @@ export declare const messageType: unique symbol;
 export interface MessageSchema<T> {
   readonly name: string;
   readonly apiKey: number;
-  readonly type: 'request' | 'response';
+  readonly type: 'request' | 'response' | 'data';
   readonly versions: VersionRange;
   readonly flexibleVersions: VersionRange;
   readonly root: StructNode;

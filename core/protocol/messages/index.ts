@@ -33,6 +33,7 @@ import {
   createPartitionsResponseSchema,
 } from './create-partitions.js';
 import { deleteGroupsRequestSchema, deleteGroupsResponseSchema } from './delete-groups.js';
+import { offsetDeleteRequestSchema, offsetDeleteResponseSchema } from './offset-delete.js';
 import {
   incrementalAlterConfigsRequestSchema,
   incrementalAlterConfigsResponseSchema,
@@ -64,6 +65,7 @@ export const ApiKey = {
   CREATE_PARTITIONS: 37,
   DELETE_GROUPS: 42,
   INCREMENTAL_ALTER_CONFIGS: 44,
+  OFFSET_DELETE: 47,
   DESCRIBE_CLUSTER: 60,
 } as const;
 /** One of the API keys fjord implements. */
@@ -180,6 +182,11 @@ export const apis = {
     incrementalAlterConfigsRequestSchema,
     incrementalAlterConfigsResponseSchema,
   ),
+  [ApiKey.OFFSET_DELETE]: entry(
+    'OffsetDelete',
+    offsetDeleteRequestSchema,
+    offsetDeleteResponseSchema,
+  ),
   [ApiKey.DESCRIBE_CLUSTER]: entry(
     'DescribeCluster',
     describeClusterRequestSchema,
@@ -251,5 +258,6 @@ export * from './describe-configs.js';
 export * from './alter-configs.js';
 export * from './create-partitions.js';
 export * from './delete-groups.js';
+export * from './offset-delete.js';
 export * from './incremental-alter-configs.js';
 export * from './describe-cluster.js';

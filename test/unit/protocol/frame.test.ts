@@ -44,6 +44,7 @@ const MATRIX: Record<number, readonly [number, number, number | null]> = {
   21: [0, 2, 2],
   60: [0, 1, 0],
   42: [0, 2, 2],
+  47: [0, 0, null],
 };
 
 function fetchResponse(
