@@ -4,14 +4,11 @@ import { Admin } from '../../core/client/admin.js';
 import { KafkaConnection } from '../../core/network/client-connection.js';
 import { ApiKey } from '../../core/protocol/messages/index.js';
 import { CompressionType } from '../../core/protocol/records/compression.js';
-import {
-  decodeRecordBatch,
-  encodeRecordBatch,
-  iterateBatches,
-} from '../../core/protocol/records/record-batch.js';
+import { encodeRecordBatch } from '../../core/protocol/records/record-batch.js';
 import { spawnBroker } from '../helpers/broker-process.js';
 import type { BrokerProcess } from '../helpers/broker-process.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { fetchAll } from '../helpers/wire-client.js';
 
 const TOPIC = 'under-fire';
 const ROUNDS = Number(process.env.FAULT_ROUNDS ?? 8);
@@ -57,43 +54,16 @@ async function produceUntilDeath(port: number, round: number, acked: Acked[]): P
   );
 }
 
+/** Every stored record of a partition, checking offsets are dense. */
 async function readPartition(
   connection: KafkaConnection,
   partition: number,
 ): Promise<Map<number, string>> {
-  const out = new Map<number, string>();
-  let offset = 0;
-  for (;;) {
-    const response = await connection.send(ApiKey.FETCH, 11, {
-      replicaId: -1,
-      maxWaitMs: 0,
-      minBytes: 0,
-      maxBytes: 4 << 20,
-      isolationLevel: 0,
-      topics: [
-        {
-          topic: TOPIC,
-          partitions: [{ partition, fetchOffset: offset, partitionMaxBytes: 4 << 20 }],
-        },
-      ],
-    });
-    const data = response.responses[0]!.partitions[0]!;
-    expect(data.errorCode).toBe(0);
-    const bytes = Buffer.isBuffer(data.records)
-      ? data.records
-      : Buffer.concat(Array.isArray(data.records) ? data.records : []);
-    if (bytes.length === 0) return out;
-    let last = offset - 1;
-    for (const { pos } of iterateBatches(bytes)) {
-      for (const r of decodeRecordBatch(bytes, pos).records) {
-        if (r.offset < offset) continue;
-        expect(r.offset).toBe(last + 1);
-        out.set(r.offset, r.value!.toString());
-        last = r.offset;
-      }
-    }
-    offset = last + 1;
-  }
+  const records = await fetchAll(connection, TOPIC, partition);
+  records.forEach((r, i) => {
+    expect(r.offset).toBe(i);
+  });
+  return new Map(records.map((r) => [r.offset, r.value]));
 }
 
 describe('kill -9 under load, repeatedly', () => {

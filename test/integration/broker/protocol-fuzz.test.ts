@@ -5,16 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { Admin } from '../../../core/client/admin.js';
 import { KafkaConnection } from '../../../core/network/client-connection.js';
-import { ApiKey } from '../../../core/protocol/messages/index.js';
-import {
-  decodeRecordBatch,
-  encodeRecordBatch,
-  iterateBatches,
-} from '../../../core/protocol/records/record-batch.js';
 import { fcSeed } from '../../helpers/fc-seed.js';
 import { loadRequestFixtures, readFixtureFrame } from '../../helpers/request-fixtures.js';
 import { startTestBroker } from '../../helpers/test-broker.js';
 import type { TestBroker } from '../../helpers/test-broker.js';
+import { fetchAll, produceValues } from '../../helpers/wire-client.js';
+import type { StoredValue } from '../../helpers/wire-client.js';
 
 const GOOD_TOPIC = 'fuzz-good';
 
@@ -36,7 +32,7 @@ function poke(port: number, bytes: Buffer): Promise<void> {
 
 /** A well-behaved client that keeps producing and remembers what the broker acknowledged. */
 class GoodClient {
-  readonly acked: { offset: number; value: string }[] = [];
+  readonly acked: StoredValue[] = [];
   private running = true;
   private loop: Promise<void> | undefined;
 
@@ -50,25 +46,11 @@ class GoodClient {
 
   async produceOne(n: number): Promise<void> {
     const values = [0, 1, 2].map((i) => `good-${n}-${i}`);
-    const response = await this.connection.send(ApiKey.PRODUCE, 7, {
-      transactionalId: null,
+    const { errorCode, records } = await produceValues(this.connection, GOOD_TOPIC, 0, values, {
       acks: 1,
-      timeoutMs: 5000,
-      topicData: [
-        {
-          name: GOOD_TOPIC,
-          partitionData: [
-            {
-              index: 0,
-              records: encodeRecordBatch(values.map((v) => ({ key: null, value: Buffer.from(v) }))),
-            },
-          ],
-        },
-      ],
     });
-    const partition = response.responses[0]!.partitionResponses[0]!;
-    expect(partition.errorCode).toBe(0);
-    values.forEach((value, i) => this.acked.push({ offset: partition.baseOffset + i, value }));
+    expect(errorCode).toBe(0);
+    this.acked.push(...records);
   }
 
   async stop(): Promise<void> {
@@ -76,35 +58,8 @@ class GoodClient {
     await this.loop;
   }
 
-  async readAll(): Promise<{ offset: number; value: string }[]> {
-    const out: { offset: number; value: string }[] = [];
-    let offset = 0;
-    for (;;) {
-      const response = await this.connection.send(ApiKey.FETCH, 11, {
-        replicaId: -1,
-        maxWaitMs: 0,
-        minBytes: 0,
-        maxBytes: 1 << 20,
-        isolationLevel: 0,
-        topics: [
-          {
-            topic: GOOD_TOPIC,
-            partitions: [{ partition: 0, fetchOffset: offset, partitionMaxBytes: 1 << 20 }],
-          },
-        ],
-      });
-      const records = response.responses[0]!.partitions[0]!.records;
-      const bytes = Buffer.isBuffer(records)
-        ? records
-        : Buffer.concat(Array.isArray(records) ? records : []);
-      if (bytes.length === 0) return out;
-      for (const { pos } of iterateBatches(bytes)) {
-        for (const r of decodeRecordBatch(bytes, pos).records) {
-          if (r.offset >= offset) out.push({ offset: r.offset, value: r.value!.toString() });
-        }
-      }
-      offset = out.at(-1)!.offset + 1;
-    }
+  readAll(): Promise<StoredValue[]> {
+    return fetchAll(this.connection, GOOD_TOPIC, 0);
   }
 }
 
