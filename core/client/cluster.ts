@@ -215,7 +215,7 @@ export class Cluster {
   /** The partition count of `topic`; throws UNKNOWN_TOPIC_OR_PARTITION when it does not exist. */
   async partitionCount(topic: string): Promise<number> {
     const info = await this.topic(topic);
-    if (info === undefined || info.errorCode !== 0) {
+    if (info?.errorCode !== 0) {
       const code = info?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       throw new FjordError(`topic ${topic}: ${errorName(code)}`, code as ErrorCode);
     }
