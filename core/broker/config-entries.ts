@@ -324,7 +324,8 @@ export function brokerConfigEntries(
   const out: ConfigEntry[] = [];
   for (const name of BROKER_PROPERTIES) {
     // `log.*.hours` / `log.*.minutes` are folded into their `.ms` property; other names stay.
-    const folded = name.startsWith('log.') && (name.endsWith('.hours') || name.endsWith('.minutes'));
+    const folded =
+      name.startsWith('log.') && (name.endsWith('.hours') || name.endsWith('.minutes'));
     if (folded || !include(name)) continue;
     const set = config.properties[name];
     const source =
