@@ -12,6 +12,7 @@ import type { PartitionLog } from '../log/partition-log.js';
 import type { BatchHeader } from '../protocol/records/batch-header.js';
 import type { ErrorCode } from '../util/error-codes.js';
 import type { BrokerConfig } from './broker-config.js';
+import type { GroupCoordinator } from './group/group-coordinator.js';
 
 /** Who sent a request. */
 export interface RequestContext {
@@ -162,6 +163,8 @@ export interface BrokerContext {
   readonly partitions: PartitionRegistry;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The group coordinator: consumer groups and their committed offsets (group/). */
+  readonly groups: GroupCoordinator;
   /** The effective log config of a topic: broker defaults overlaid with its overrides. */
   topicLogConfig(topic: TopicMetadata): LogConfig;
 }

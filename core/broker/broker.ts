@@ -21,17 +21,31 @@ import { deleteRecordsHandler } from './handlers/delete-records.js';
 import { deleteTopicsHandler } from './handlers/delete-topics.js';
 import { describeClusterHandler } from './handlers/describe-cluster.js';
 import { describeConfigsHandler } from './handlers/describe-configs.js';
+import { deleteGroupsHandler } from './handlers/delete-groups.js';
+import { describeGroupsHandler } from './handlers/describe-groups.js';
 import { fetchHandler } from './handlers/fetch.js';
+import { findCoordinatorHandler } from './handlers/find-coordinator.js';
+import { heartbeatHandler } from './handlers/heartbeat.js';
 import { incrementalAlterConfigsHandler } from './handlers/incremental-alter-configs.js';
 import { initProducerIdHandler } from './handlers/init-producer-id.js';
+import { joinGroupHandler } from './handlers/join-group.js';
+import { leaveGroupHandler } from './handlers/leave-group.js';
+import { listGroupsHandler } from './handlers/list-groups.js';
 import { listOffsetsHandler } from './handlers/list-offsets.js';
 import { metadataHandler } from './handlers/metadata.js';
+import { offsetCommitHandler } from './handlers/offset-commit.js';
+import { offsetDeleteHandler } from './handlers/offset-delete.js';
+import { offsetFetchHandler } from './handlers/offset-fetch.js';
 import { produceHandler } from './handlers/produce.js';
+import { syncGroupHandler } from './handlers/sync-group.js';
+import type { GroupCoordinator } from './group/group-coordinator.js';
+import { brokerGroupCoordinator } from './group/offsets-topic.js';
 import { BrokerMetrics, serveMetrics } from './metrics.js';
 import { LocalPartitionRegistry } from './partition-registry.js';
 import { FileProducerIdAllocator } from './producer-id-allocator.js';
 import { RequestRouter } from './request-router.js';
 import type { HandlerTable } from './request-router.js';
+import { systemTimers } from './timers.js';
 import { FileTopicStore } from './topic-store.js';
 
 /** Everything the broker serves, by API. */
@@ -49,6 +63,17 @@ const HANDLERS: HandlerTable = {
   [ApiKey.ALTER_CONFIGS]: alterConfigsHandler,
   [ApiKey.INCREMENTAL_ALTER_CONFIGS]: incrementalAlterConfigsHandler,
   [ApiKey.DESCRIBE_CLUSTER]: describeClusterHandler,
+  [ApiKey.FIND_COORDINATOR]: findCoordinatorHandler,
+  [ApiKey.JOIN_GROUP]: joinGroupHandler,
+  [ApiKey.SYNC_GROUP]: syncGroupHandler,
+  [ApiKey.HEARTBEAT]: heartbeatHandler,
+  [ApiKey.LEAVE_GROUP]: leaveGroupHandler,
+  [ApiKey.OFFSET_COMMIT]: offsetCommitHandler,
+  [ApiKey.OFFSET_FETCH]: offsetFetchHandler,
+  [ApiKey.DESCRIBE_GROUPS]: describeGroupsHandler,
+  [ApiKey.LIST_GROUPS]: listGroupsHandler,
+  [ApiKey.DELETE_GROUPS]: deleteGroupsHandler,
+  [ApiKey.OFFSET_DELETE]: offsetDeleteHandler,
 };
 
 export interface BrokerOptions {
@@ -102,6 +127,7 @@ export class Broker {
   private constructor(
     private readonly context: BrokerContext & { config: BrokerConfig },
     private readonly registry: LocalPartitionRegistry,
+    private readonly groups: GroupCoordinator,
     private readonly server: KafkaServer,
     private readonly unlock: () => void,
     readonly metrics: BrokerMetrics,
@@ -119,6 +145,13 @@ export class Broker {
       const clusterId = ensureClusterId(config.logDir);
       const topics = new FileTopicStore(config.logDir);
       const registry = new LocalPartitionRegistry({ config, clock, logger });
+      // Built before the context that holds it: it reads the context only when used.
+      const groups = brokerGroupCoordinator(() => context, {
+        config,
+        clock,
+        timers: systemTimers,
+        logger,
+      });
       const context = {
         get config(): BrokerConfig {
           return config;
@@ -129,6 +162,7 @@ export class Broker {
         producerIds: new FileProducerIdAllocator(config.logDir),
         clock,
         logger,
+        groups,
         topicLogConfig(topic: TopicMetadata): LogConfig {
           return parseLogConfig(topic.configs, config.logDefaults);
         },
@@ -138,6 +172,11 @@ export class Broker {
         for (let p = 0; p < topic.partitionCount; p++) registry.open(topic.name, p, logConfig);
       }
       registry.start();
+      // Loads __consumer_offsets in the background; until a partition is loaded its groups get
+      // COORDINATOR_LOAD_IN_PROGRESS, which clients retry.
+      groups.start().catch((err: unknown) => {
+        logger.error({ err }, 'the group coordinator failed to load');
+      });
       const metrics = new BrokerMetrics(() => registry.describe());
       const router = new RequestRouter(context, HANDLERS, metrics);
       const server = new KafkaServer(router, {
@@ -171,7 +210,16 @@ export class Broker {
               () => started.broker?.stopping === false,
               logger,
             );
-      const broker = new Broker(context, registry, server, unlock, metrics, metricsServer, logger);
+      const broker = new Broker(
+        context,
+        registry,
+        groups,
+        server,
+        unlock,
+        metrics,
+        metricsServer,
+        logger,
+      );
       started.broker = broker;
       logger.info(
         {
@@ -221,6 +269,8 @@ export class Broker {
       this.stopping = true;
       this.logger.info({}, 'broker stopping');
       this.registry.releaseWaiters();
+      // Parked JoinGroup/SyncGroup requests are answered now, so closing does not wait on them.
+      await this.groups.stop();
       await this.server.close(5000);
       await this.registry.close();
       await this.metricsServer?.close();

@@ -239,7 +239,8 @@ export function createTopic(
 /**
  * Deletes a topic: closes and deletes its partitions, then removes it from the store (in that
  * order, so a failure leaves the topic listed and the deletion can be retried, and a crash never
- * leaves old partition folders for a later topic of the same name). It does not check
+ * leaves old partition folders for a later topic of the same name), then drops the groups'
+ * committed offsets of the topic. It does not check
  * `delete.topic.enable`; the DeleteTopics handler does.
  *
  * @throws FjordError UNKNOWN_TOPIC_OR_PARTITION (3) for an unknown topic.
@@ -248,6 +249,9 @@ export function deleteTopic(broker: BrokerContext, name: string): TopicMetadata 
   const topic = requireTopic(broker, name);
   broker.partitions.deleteTopic(name);
   broker.topics.delete(name);
+  // Committed offsets of a deleted topic are dropped, as Kafka does (a later topic of the same
+  // name starts without them).
+  if (!isInternalTopic(name)) broker.groups.onTopicDeleted(name);
   broker.logger.info({ topic: name, topicId: topic.topicId }, 'topic deleted');
   return topic;
 }
@@ -262,6 +266,12 @@ export function requireTopic(broker: BrokerContext, name: string): TopicMetadata
     );
   }
   return topic;
+}
+
+/** Whether `topic` exists and has partition `partition` (group APIs check commits with it). */
+export function isKnownPartition(broker: BrokerContext, topic: string, partition: number): boolean {
+  const metadata = broker.topics.get(topic);
+  return metadata !== undefined && partition >= 0 && partition < metadata.partitionCount;
 }
 
 /**

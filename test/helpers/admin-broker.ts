@@ -11,6 +11,8 @@ import { describeConfigsHandler } from '../../core/broker/handlers/describe-conf
 import { incrementalAlterConfigsHandler } from '../../core/broker/handlers/incremental-alter-configs.js';
 import { metadataHandler } from '../../core/broker/handlers/metadata.js';
 import { LocalPartitionRegistry } from '../../core/broker/partition-registry.js';
+import { brokerGroupCoordinator } from '../../core/broker/group/offsets-topic.js';
+import { systemTimers } from '../../core/broker/timers.js';
 import { FileTopicStore } from '../../core/broker/topic-store.js';
 import { parseLogConfig } from '../../core/log/log-config.js';
 import { ByteReader } from '../../core/protocol/byte-reader.js';
@@ -62,8 +64,15 @@ export function openAdminBroker(
   const clock = new ManualClock(1_700_000_000_000);
   const store = new FileTopicStore(dataDir);
   const registry = new LocalPartitionRegistry({ config, clock, logger: silentLogger });
+  const groups = brokerGroupCoordinator(() => broker, {
+    config,
+    clock,
+    timers: systemTimers,
+    logger: silentLogger,
+  });
   const broker: BrokerContext = {
     config,
+    groups,
     clusterId: ensureClusterId(dataDir),
     producerIds: {
       next: () => {

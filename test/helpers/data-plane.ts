@@ -8,6 +8,7 @@ import { parseBrokerConfig } from '../../core/broker/broker-config.js';
 import type { BrokerConfig } from '../../core/broker/broker-config.js';
 import { NO_RESPONSE } from '../../core/broker/broker-context.js';
 import type { BrokerContext, Handler, NoResponse } from '../../core/broker/broker-context.js';
+import { brokerGroupCoordinator } from '../../core/broker/group/offsets-topic.js';
 import { fetchHandler } from '../../core/broker/handlers/fetch.js';
 import { produceHandler } from '../../core/broker/handlers/produce.js';
 import { LocalPartitionRegistry } from '../../core/broker/partition-registry.js';
@@ -125,8 +126,15 @@ export class DataPlane {
 
   private newContext(): BrokerContext {
     const config = this.config;
-    return {
+    const groups = brokerGroupCoordinator(() => context, {
       config,
+      clock: this.clock,
+      timers: this.registryOptions.timers ?? this.timers,
+      logger: silentLogger,
+    });
+    const context: BrokerContext = {
+      config,
+      groups,
       clusterId: 'test-cluster',
       producerIds: new FileProducerIdAllocator(config.logDir),
       topics: this.topics,
@@ -135,6 +143,7 @@ export class DataPlane {
       logger: silentLogger,
       topicLogConfig: (topic) => parseLogConfig(topic.configs, config.logDefaults),
     };
+    return context;
   }
 
   /** Creates a topic in the store and opens its partitions. */
@@ -146,6 +155,7 @@ export class DataPlane {
 
   /** A clean restart: the registry closes and a new one opens over the same folder. */
   async restart(): Promise<void> {
+    await this.broker.groups.stop();
     await this.registry.close();
     this.registry = this.newRegistry();
     this.broker = this.newContext();
@@ -161,6 +171,7 @@ export class DataPlane {
   }
 
   async close(): Promise<void> {
+    await this.broker.groups.stop();
     await this.registry.close();
     this.cleanupDir();
   }

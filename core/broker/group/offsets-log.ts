@@ -1,0 +1,33 @@
+/**
+ * Where the group coordinator keeps its state: the partitions of `__consumer_offsets`, seen as a
+ * log of key/value records. The broker's implementation (offsets-topic.ts) appends to and reads
+ * the real topic; unit tests use an in-memory one.
+ */
+import type { ErrorCode } from '../../util/error-codes.js';
+
+/** One record: a key and a value, or a null value for a tombstone. */
+export interface OffsetsRecord {
+  readonly key: Buffer;
+  readonly value: Buffer | null;
+}
+
+/** See the module comment. */
+export interface OffsetsLog {
+  /** The partitions of `__consumer_offsets`: the topic's when it exists, else the configured. */
+  partitionCount(): number;
+  /** Whether the topic exists (a broker that never had a group has nothing to load). */
+  exists(): boolean;
+  /**
+   * Creates the topic if it does not exist yet (compacted); NONE, or the error code to answer
+   * with (COORDINATOR_NOT_AVAILABLE) when it cannot be created.
+   */
+  ensureTopic(): ErrorCode;
+  /**
+   * Appends `records` to `partition` as one batch stamped `timestampMs`, creating the topic if
+   * needed, and returns once the batch is in the log (acks: the answer comes after the append).
+   * NONE, or the log's error code; nothing is appended on error.
+   */
+  append(partition: number, records: readonly OffsetsRecord[], timestampMs: number): ErrorCode;
+  /** Every record of `partition` from its log start to its high watermark, oldest first. */
+  read(partition: number): AsyncIterable<readonly OffsetsRecord[]>;
+}
