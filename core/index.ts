@@ -72,7 +72,43 @@ export {
   type VersionRange,
 } from './network/client-connection.js';
 export { NetworkError, FrameSizeError, UnsupportedVersionError } from './network/errors.js';
-export { Admin, parseBootstrap, type TopicDescription } from './client/admin.js';
+export {
+  Admin,
+  parseBootstrap,
+  type TopicDescription,
+  type OffsetSpec,
+  type ListedOffset,
+} from './client/admin.js';
+export type { BrokerAddress } from './client/node-connections.js';
+export {
+  GroupAdmin,
+  type GroupCoordinator,
+  type GroupListing,
+  type GroupMember,
+  type GroupDescription,
+  type CommittedOffset,
+  type OffsetToCommit,
+  type PartitionLag,
+} from './client/group-admin.js';
+export {
+  encodeSubscription,
+  decodeSubscription,
+  encodeAssignment,
+  decodeAssignment,
+  CONSUMER_PROTOCOL_MAX_VERSION,
+  CONSUMER_PROTOCOL_TYPE,
+  type ConsumerSubscription,
+  type ConsumerAssignment,
+  type TopicPartitions,
+} from './client/consumer-protocol.js';
+export {
+  planReset,
+  parseIsoDuration,
+  parseDateTime,
+  type ResetSpec,
+  type PartitionFacts,
+  type PlannedOffset,
+} from './client/offset-reset.js';
 /** Kafka's API schemas and message types, as fjord declares them (one per API and version range). */
 export * as messages from './protocol/messages/index.js';
 export { ApiKey } from './protocol/messages/index.js';

@@ -7,6 +7,7 @@ import { Command } from 'commander';
 
 import { registerBrokerCommand } from './broker-command.js';
 import { runBrokerDemo } from './broker-demo.js';
+import { registerGroupsCommand } from './groups-command.js';
 import { runLogDemo } from './log-demo.js';
 import { registerTopicsCommand } from './topics-command.js';
 
@@ -41,6 +42,7 @@ program
 
 registerBrokerCommand(program);
 registerTopicsCommand(program);
+registerGroupsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 
-import { Admin } from '../client/admin.js';
+import { BOOTSTRAP_HELP, withAdmin } from './with-admin.js';
 
 function parseConfigs(values: readonly string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -11,21 +11,6 @@ function parseConfigs(values: readonly string[] | undefined): Record<string, str
   }
   return out;
 }
-
-async function withAdmin<T>(
-  bootstrap: string | undefined,
-  work: (admin: Admin) => Promise<T>,
-): Promise<T> {
-  const admin = await Admin.connect(bootstrap);
-  try {
-    return await work(admin);
-  } finally {
-    await admin.close();
-  }
-}
-
-const BOOTSTRAP_HELP =
-  'host:port[,host:port] (default: $FJORD_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)';
 
 /** `fjord topics create|list|describe|alter|delete`, modelled on kafka-topics.sh. */
 export function registerTopicsCommand(program: Command): void {

@@ -135,7 +135,7 @@ function checkVersion(version: number): void {
 
 /**
  * Reads the version, then the struct at the newest known version that decodes; see the module
- * comment. Throws {@link DecodeError} when no version fits.
+ * comment. Throws `DecodeError` (a `FjordError`) when no version fits.
  */
 function decodeLenient<T>(schema: MessageSchema<T>, bytes: Buffer): { version: number; body: T } {
   const reader = new ByteReader(bytes, 0, bytes.length, ErrorCode.INVALID_REQUEST);
@@ -186,8 +186,8 @@ export function encodeSubscription(
 }
 
 /**
- * Decodes JoinGroup member metadata of protocol type `consumer`. Throws {@link DecodeError} for
- * bytes that are not a subscription.
+ * Decodes JoinGroup member metadata of protocol type `consumer`. Throws `DecodeError` (a
+ * `FjordError`) for bytes that are not a subscription.
  *
  * @example
  * ```ts
@@ -227,7 +227,8 @@ export function encodeAssignment(
 /**
  * Decodes a SyncGroup / DescribeGroups member assignment of protocol type `consumer`. Empty
  * bytes (a member that has not been assigned yet, or a rebalance in progress) decode to an empty
- * assignment of version -1. Throws {@link DecodeError} for bytes that are not an assignment.
+ * assignment of version -1. Throws `DecodeError` (a `FjordError`) for bytes that are not an
+ * assignment.
  *
  * @example
  * ```ts

@@ -13,7 +13,13 @@ import { ApiKey } from '../protocol/messages/index.js';
 import type { OffsetFetchResponse } from '../protocol/messages/offset-fetch.js';
 import { ErrorCode, errorName, isRetriable } from '../util/error-codes.js';
 import { FjordError } from '../util/errors.js';
-import { check, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from './admin-requests.js';
+import {
+  check,
+  EARLIEST_TIMESTAMP,
+  LATEST_TIMESTAMP,
+  listOffsets,
+  topicLayout,
+} from './admin-requests.js';
 import { planReset, type PlannedOffset, type ResetSpec } from './offset-reset.js';
 import {
   CONSUMER_PROTOCOL_TYPE,
@@ -165,6 +171,7 @@ export class GroupAdmin {
   private readonly retryTimeoutMs: number;
   private readonly retryBackoffMs: number;
 
+  /** @internal Built by `Admin`; reach it as `admin.groups`. */
   constructor(
     private readonly nodes: NodeConnections,
     options: GroupAdminOptions = {},
@@ -256,9 +263,7 @@ export class GroupAdmin {
           : await Promise.all(
               topics.map(async (name) => ({
                 name,
-                partitionIndexes: [
-                  ...(await listOffsets(this.nodes, name, LATEST_TIMESTAMP)).keys(),
-                ],
+                partitionIndexes: [...(await topicLayout(this.nodes, name)).keys()],
               })),
             );
       const response: OffsetFetchResponse = await connection.send(
