@@ -1,6 +1,7 @@
 // The layering of ../shared/docs/STYLE.md, enforced: imports point down only and siblings never
 // import each other.
 //   core/util ← core/protocol ← core/network, core/log ← core/broker, core/client ← core/cli
+//   core/broker, core/client ← core/embedded (an in-process broker for clients) ← core/index.ts, core/cli
 // Outside core, code reaches core only through core/index.ts.
 const layer = (name, allowed) => ({
   name: `${name.replace('/', '-')}-layer`,
@@ -21,6 +22,14 @@ module.exports = {
     layer('core/log', ['core/util', 'core/protocol']),
     layer('core/broker', ['core/util', 'core/protocol', 'core/network', 'core/log']),
     layer('core/client', ['core/util', 'core/protocol', 'core/network']),
+    layer('core/embedded', ['core/util', 'core/broker', 'core/client']),
+    {
+      name: 'embedded-only-from-the-top',
+      comment: 'core/embedded joins broker and clients; only core/index.ts and core/cli use it',
+      severity: 'error',
+      from: { path: '^core/', pathNot: ['^core/index\\.ts$', '^core/cli/', '^core/embedded/'] },
+      to: { path: '^core/embedded/' },
+    },
     {
       name: 'core-is-self-contained',
       comment: 'nothing in core imports streams, connectors or examples',

@@ -113,3 +113,50 @@ export {
 export * as messages from './protocol/messages/index.js';
 export { ApiKey } from './protocol/messages/index.js';
 export type * as schema from './protocol/schema.js';
+export {
+  Producer,
+  createProducer,
+  type ProducerOptions,
+  type ProducerConfig,
+  type Scheduler,
+  type Acks,
+  type CompressionCodec,
+  type ProducerRecord,
+  type ProducerBytes,
+  type ProducerHeaders,
+  type RecordMetadata,
+  ProduceError,
+} from './client/producer/index.js';
+export {
+  createEmbeddedBroker,
+  type EmbeddedBroker,
+  type EmbeddedBrokerOptions,
+} from './embedded/embedded-broker.js';
+export {
+  Consumer,
+  DEFAULT_ASSIGNORS,
+  type ConsumerOptions,
+  type AutoOffsetReset,
+  type ConsumerBatch,
+  type ConsumerRecord,
+  type TopicPartition,
+  type TopicPartitionOffset,
+  type RebalanceListeners,
+  type Assignor,
+  type AssignorName,
+  type MemberSubscription,
+  type RebalanceProtocol,
+  rangeAssignor,
+  roundRobinAssignor,
+  cooperativeStickyAssignor,
+} from './client/consumer/index.js';
+export {
+  consumeWithRetry,
+  deadLetterOf,
+  DLQ_HEADERS,
+  type ConsumeWithRetryOptions,
+  type ConsumeWithRetryResult,
+  type DeadLetterProducer,
+  type DeadLetterRecord,
+  type RetryBackoff,
+} from './client/dlq.js';

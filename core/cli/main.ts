@@ -6,9 +6,11 @@
 import { Command } from 'commander';
 
 import { registerBrokerCommand } from './broker-command.js';
+import { registerConsumeCommand } from './consume-command.js';
 import { runBrokerDemo } from './broker-demo.js';
 import { registerGroupsCommand } from './groups-command.js';
 import { runLogDemo } from './log-demo.js';
+import { registerProduceCommand } from './produce-command.js';
 import { registerTopicsCommand } from './topics-command.js';
 
 const program = new Command();
@@ -42,7 +44,9 @@ program
 
 registerBrokerCommand(program);
 registerTopicsCommand(program);
+registerProduceCommand(program);
 registerGroupsCommand(program);
+registerConsumeCommand(program);
 
 try {
   await program.parseAsync(process.argv);

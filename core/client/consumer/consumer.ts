@@ -1,0 +1,469 @@
+/**
+ * fjord's consumer: a Kafka consumer for any Kafka-protocol cluster. It consumes partitions
+ * assigned by hand or shared in a consumer group (classic protocol), hands out batches of
+ * records through an async iterator or an RxJS Observable, and commits offsets automatically or
+ * on request.
+ *
+ * Semantics follow the Java client, with "poll" meaning "ask the iterator for the next batch":
+ * asking for the next batch means the previous ones are processed, so auto commit only ever
+ * commits positions as of the last such request, and rebalances (with their listeners) run only
+ * then. A consumer that is not asked for batches for `maxPollIntervalMs` holds up its group's
+ * rebalance and is eventually removed from the group.
+ */
+import { mergeMap, type Observable } from 'rxjs';
+
+import { ErrorCode } from '../../util/error-codes.js';
+import { FjordError } from '../../util/errors.js';
+import { silentLogger, type Logger } from '../../util/logger.js';
+import { Cluster } from '../cluster.js';
+import {
+  resolveConsumerConfig,
+  type ConsumerConfig,
+  type ConsumerOptions,
+} from './consumer-options.js';
+import { batchStream } from './batch-stream.js';
+import { FetchBuffer } from './fetch-buffer.js';
+import { Fetcher } from './fetcher.js';
+import { GroupMember } from './group-member.js';
+import { OffsetCommitter } from './offset-committer.js';
+import type { RetryPolicy } from './offsets.js';
+import { resolvePositions } from './position-resolver.js';
+import { SubscriptionState } from './subscription-state.js';
+import type {
+  ConsumerBatch,
+  ConsumerRecord,
+  TopicPartition,
+  TopicPartitionOffset,
+} from './types.js';
+import { Wakeup } from './wakeup.js';
+
+/** The longest the poll loop sleeps without a notification. */
+const IDLE_WAIT_MS = 1000;
+
+/**
+ * A Kafka consumer.
+ *
+ * @example
+ * ```ts
+ * const consumer = new Consumer({ bootstrap: 'localhost:9092', groupId: 'billing' });
+ * await consumer.connect();
+ * consumer.subscribe(['orders']);
+ * for await (const batch of consumer) {
+ *   for (const record of batch.records) console.log(record.offset, record.value?.toString());
+ * }
+ * ```
+ */
+export class Consumer implements AsyncIterable<ConsumerBatch> {
+  private readonly config: ConsumerConfig;
+  private readonly state = new SubscriptionState();
+  private readonly buffer = new FetchBuffer();
+  private readonly wakeup = new Wakeup();
+  private readonly logger: Logger;
+  private cluster: Cluster | undefined;
+  private connecting: Promise<void> | undefined;
+  private fetcher: Fetcher | undefined;
+  private member: GroupMember | undefined;
+  private pendingError: Error | undefined;
+  private pollChain: Promise<unknown> = Promise.resolve();
+  private readonly committer: OffsetCommitter;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private closing = false;
+  private closed: Promise<void> | undefined;
+
+  constructor(
+    /** The options the consumer was created with. */
+    readonly options: ConsumerOptions,
+  ) {
+    this.config = resolveConsumerConfig(options);
+    this.committer = new OffsetCommitter({
+      groupId: this.config.groupId,
+      state: this.state,
+      cluster: () => this.cluster,
+      member: () => this.activeMember,
+      policy: () => this.policy(),
+    });
+    this.logger = (options.logger ?? silentLogger).child({ client: 'consumer' });
+  }
+
+  /** Connects to the cluster (the first poll does it too). */
+  connect(): Promise<void> {
+    if (this.closing)
+      return Promise.reject(new FjordError('the consumer is closed', ErrorCode.INVALID_REQUEST));
+    this.connecting ??= this.open().catch((err: unknown) => {
+      this.connecting = undefined;
+      throw err;
+    });
+    return this.connecting;
+  }
+
+  private async open(): Promise<void> {
+    const cluster = await Cluster.connect(this.options);
+    if (this.closing) {
+      await cluster.close();
+      throw new FjordError('the consumer was closed while connecting', ErrorCode.INVALID_REQUEST);
+    }
+    this.cluster = cluster;
+    const c = this.config;
+    this.fetcher = new Fetcher(
+      cluster,
+      this.state,
+      this.buffer,
+      { ...c, maxBufferedBytes: c.fetchMaxBytes },
+      {
+        onData: () => {
+          this.wakeup.notify();
+        },
+        onOutOfRange: (s) => {
+          if (c.autoOffsetReset === 'none')
+            this.fail(
+              new FjordError(
+                `${s.topic}-${s.partition}: fetch offset out of range`,
+                ErrorCode.OFFSET_OUT_OF_RANGE,
+              ),
+            );
+          else s.reset = c.autoOffsetReset;
+          this.wakeup.notify();
+        },
+        onError: (err) => {
+          this.fail(err);
+        },
+      },
+      this.logger,
+    );
+    if (c.groupId !== undefined) this.member = this.newMember(cluster, c.groupId);
+    if (c.enableAutoCommit)
+      this.every(c.autoCommitIntervalMs, async () => {
+        if (!this.closing) await this.committer.commitProcessed();
+      });
+    this.every(Math.min(c.metadataMaxAgeMs, 300_000), () => this.checkMetadata());
+    if (this.state.mode.kind === 'pattern') this.updatePattern();
+  }
+
+  private newMember(cluster: Cluster, groupId: string): GroupMember {
+    const c = this.config;
+    return new GroupMember(
+      cluster,
+      { ...c, groupId, rebalanceTimeoutMs: c.maxPollIntervalMs },
+      {
+        subscribedTopics: () => this.state.subscribedTopics(),
+        ownedPartitions: () => this.state.partitions(),
+        revoke: (ps, how) => this.revoke(ps, how),
+        assign: async (ps) => {
+          this.state.add(ps);
+          await c.listeners.onAssigned?.(ps);
+          this.fetcher?.kick();
+        },
+        wake: () => {
+          this.wakeup.notify();
+        },
+        fatal: (err) => {
+          this.fail(err);
+        },
+      },
+      this.logger,
+    );
+  }
+
+  private every(ms: number, task: () => Promise<void>): void {
+    const timer = setInterval(() => {
+      void task().catch((err: unknown) => {
+        this.logger.warn({ err }, 'background task failed');
+      });
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  private isClosing(): boolean {
+    return this.closing;
+  }
+
+  private fail(err: Error): void {
+    this.pendingError ??= err;
+    this.wakeup.notify();
+  }
+
+  /**
+   * Subscribes to topics, or to every topic matching a pattern (re-matched as metadata is
+   * refreshed, every `metadataMaxAgeMs`); partitions come from the group. Needs a `groupId`.
+   */
+  subscribe(topics: readonly string[] | RegExp): void {
+    if (this.config.groupId === undefined)
+      throw new FjordError(
+        'subscribe() needs a groupId; use assign() without one',
+        ErrorCode.INVALID_GROUP_ID,
+      );
+    this.state.subscribe(topics);
+    if (topics instanceof RegExp) this.updatePattern();
+    this.member?.requestRejoin('subscription changed');
+  }
+
+  /**
+   * Consumes exactly these partitions, without group membership, from `offset` when given, else
+   * from the committed offset (with a `groupId`) or `autoOffsetReset`.
+   */
+  assign(partitions: readonly (TopicPartition & { readonly offset?: number })[]): void {
+    this.state.assignManually(partitions);
+    for (const p of partitions) if (p.offset !== undefined) this.seek({ ...p, offset: p.offset });
+    this.changed();
+  }
+
+  private updatePattern(): void {
+    const cluster = this.cluster;
+    if (cluster === undefined) return;
+    const topics = cluster.topicNames().map((name) => ({
+      name,
+      isInternal: cluster.cachedTopic(name)?.isInternal === true,
+    }));
+    if (this.state.matchPattern(topics)) this.member?.requestRejoin('pattern matches other topics');
+  }
+
+  private async checkMetadata(): Promise<void> {
+    if (this.cluster === undefined || this.closing) return;
+    await this.cluster.refreshMetadata();
+    this.updatePattern();
+    if (this.member?.metadataChanged() === true)
+      this.member.requestRejoin('partition count changed');
+    this.fetcher?.kick();
+  }
+
+  private changed(): void {
+    this.fetcher?.kick();
+    this.wakeup.notify();
+  }
+
+  /** Moves a partition's position; the next batch of it starts at `offset`. */
+  seek(tpo: TopicPartitionOffset): void {
+    this.state.seek(tpo);
+    this.committer.noteSeek(tpo);
+    this.buffer.clear(tpo.topic, tpo.partition);
+    this.changed();
+  }
+
+  /** Moves partitions (default: all assigned) to their log start, looked up before the next batch. */
+  seekToBeginning(partitions: readonly TopicPartition[] = this.state.partitions()): void {
+    for (const tp of partitions) this.state.requestReset(tp, 'earliest');
+    this.changed();
+  }
+
+  /** Moves partitions (default: all assigned) to their log end (last stable offset). */
+  seekToEnd(partitions: readonly TopicPartition[] = this.state.partitions()): void {
+    for (const tp of partitions) this.state.requestReset(tp, 'latest');
+    this.changed();
+  }
+
+  /**
+   * Moves partitions (default: all assigned) to the first record with a timestamp ≥
+   * `timestampMs` (ListOffsets by time), or to the log end when there is none.
+   */
+  seekToTimestamp(
+    timestampMs: number,
+    partitions: readonly TopicPartition[] = this.state.partitions(),
+  ): void {
+    for (const tp of partitions) this.state.requestReset(tp, { timestampMs });
+    this.changed();
+  }
+
+  /** Stops fetching and handing out records of these partitions until {@link Consumer.resume}. */
+  pause(partitions: readonly TopicPartition[]): void {
+    this.state.setPaused(partitions, true);
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    this.state.setPaused(partitions, false);
+    this.changed();
+  }
+
+  paused(): TopicPartition[] {
+    return this.state.pausedPartitions();
+  }
+
+  /** The partitions of `topic`, from metadata (refreshed when the topic is not known yet). */
+  async partitionsFor(topic: string): Promise<TopicPartition[]> {
+    await this.connect();
+    const info = await this.cluster?.topic(topic);
+    if (info?.errorCode !== 0)
+      throw new FjordError(`topic ${topic} does not exist`, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    return info.partitions.map((p) => ({ topic, partition: p.partition }));
+  }
+
+  /** The assigned partitions. */
+  assignment(): TopicPartition[] {
+    return this.state.partitions();
+  }
+
+  /** Every assigned partition's position (next offset handed out), or one partition's. */
+  position(): TopicPartitionOffset[];
+  position(partition: TopicPartition): number | undefined;
+  position(partition?: TopicPartition): TopicPartitionOffset[] | number | undefined {
+    if (partition === undefined) return this.state.positions();
+    return this.state.require(partition).position;
+  }
+
+  private policy(): RetryPolicy {
+    return {
+      deadlineMs: Date.now() + this.config.defaultApiTimeoutMs,
+      backoffMs: this.config.retryBackoffMs,
+    };
+  }
+
+  /**
+   * Commits offsets (default: the position of every assigned partition, i.e. everything handed
+   * out so far) for the group. Needs a `groupId`.
+   */
+  async commit(offsets?: readonly TopicPartitionOffset[]): Promise<void> {
+    if (this.config.groupId === undefined)
+      throw new FjordError('commit() needs a groupId', ErrorCode.INVALID_GROUP_ID);
+    await this.connect();
+    await this.committer.commit(offsets ?? this.state.positions());
+  }
+
+  /** The group membership, unless the consumer assigns partitions itself. */
+  private get activeMember(): GroupMember | undefined {
+    return this.state.mode.kind === 'assigned' ? undefined : this.member;
+  }
+
+  /** Before partitions go: commit what was processed (when auto commit is on), tell the listener. */
+  private async revoke(
+    partitions: readonly TopicPartition[],
+    how: 'revoked' | 'lost',
+  ): Promise<void> {
+    if (how === 'revoked' && this.config.enableAutoCommit) {
+      await this.committer.commitProcessed(partitions).catch((err: unknown) => {
+        this.logger.warn({ err }, 'commit before revoking partitions failed');
+      });
+    }
+    const listener =
+      how === 'revoked' ? this.config.listeners.onRevoked : this.config.listeners.onLost;
+    try {
+      await listener?.(partitions);
+    } finally {
+      this.state.remove(partitions);
+      for (const tp of partitions) this.buffer.clear(tp.topic, tp.partition);
+    }
+  }
+
+  /**
+   * The next batch, what the iterator and the Observables are made of: runs a pending
+   * rebalance, looks up missing positions, and waits for records. Asking for it means the
+   * batches handed out before are processed. Resolves undefined once the consumer closes or
+   * `signal` aborts.
+   */
+  poll(signal?: AbortSignal): Promise<ConsumerBatch | undefined> {
+    const run = (): Promise<ConsumerBatch | undefined> => this.pollOnce(signal);
+    const result = this.pollChain.then(run, run);
+    this.pollChain = result.catch(() => undefined);
+    return result;
+  }
+
+  private async pollOnce(signal?: AbortSignal): Promise<ConsumerBatch | undefined> {
+    if (this.isClosing()) return undefined;
+    await this.connect();
+    this.committer.markProcessed(this.state.positions());
+    if (this.state.mode.kind === 'none')
+      throw new FjordError('subscribe() or assign() before consuming', ErrorCode.INVALID_REQUEST);
+    for (;;) {
+      if (this.closing || signal?.aborted === true) return undefined;
+      const error = this.pendingError;
+      if (error !== undefined) {
+        this.pendingError = undefined;
+        throw error;
+      }
+      const member = this.activeMember;
+      if (member?.needsJoin === true) {
+        await member.ensureActive();
+        continue;
+      }
+      if (this.state.needingPosition().length > 0) {
+        await this.resolve();
+        continue;
+      }
+      const batch = this.buffer.take(this.state, this.config.maxPollRecords);
+      this.fetcher?.kick();
+      if (batch !== undefined) return batch;
+      await this.wakeup.wait(IDLE_WAIT_MS, signal);
+    }
+  }
+
+  private async resolve(): Promise<void> {
+    const cluster = this.cluster;
+    if (cluster === undefined) return;
+    await resolvePositions({
+      cluster,
+      state: this.state,
+      groupId: this.config.groupId,
+      autoOffsetReset: this.config.autoOffsetReset,
+      policy: this.policy(),
+      onCommittedFound: (key, offset) => {
+        this.committer.noteCommitted(key, offset);
+      },
+    });
+    this.fetcher?.kick();
+  }
+
+  /** Batches of records, until the consumer closes: `for await (const batch of consumer)`. */
+  [Symbol.asyncIterator](): AsyncIterator<ConsumerBatch, undefined> {
+    return {
+      next: async () => {
+        const batch = await this.poll();
+        return batch === undefined
+          ? { done: true, value: undefined }
+          : { done: false, value: batch };
+      },
+      return: () => Promise.resolve({ done: true, value: undefined }),
+    };
+  }
+
+  /**
+   * The batches as an Observable; it completes when the consumer closes. A batch counts as
+   * processed once its `next` handler returns, so process synchronously or commit yourself.
+   */
+  batches$(): Observable<ConsumerBatch> {
+    return batchStream({
+      poll: (signal) => this.poll(signal),
+      unread: (batch) => {
+        const first = batch.records[0];
+        if (first !== undefined && this.state.isAssigned(batch.topic, batch.partition))
+          this.seek({ topic: batch.topic, partition: batch.partition, offset: first.offset });
+      },
+    });
+  }
+
+  /** The records one by one, as an Observable. */
+  records$(): Observable<ConsumerRecord> {
+    return this.batches$().pipe(mergeMap((batch) => batch.records));
+  }
+
+  /**
+   * Closes the consumer: a pending iteration ends, processed offsets are committed (with auto
+   * commit), the revoke listener runs, the member leaves its group, connections close.
+   */
+  close(): Promise<void> {
+    this.closed ??= this.shutdown();
+    return this.closed;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closing = true;
+    this.wakeup.notify();
+    for (const t of this.timers) clearInterval(t);
+    this.fetcher?.stop();
+    const member = this.activeMember;
+    const owned = this.state.partitions();
+    if (this.config.enableAutoCommit && (member === undefined || member.isStable)) {
+      await this.committer.commitProcessed().catch((err: unknown) => {
+        this.logger.warn({ err }, 'commit on close failed');
+      });
+    }
+    if (member !== undefined && owned.length > 0) {
+      const listener = member.isStable
+        ? this.config.listeners.onRevoked
+        : this.config.listeners.onLost;
+      await Promise.resolve(listener?.(owned)).catch((err: unknown) => {
+        this.logger.warn({ err }, 'rebalance listener failed on close');
+      });
+    }
+    await member?.leave();
+    await this.cluster?.close();
+  }
+}
