@@ -76,6 +76,8 @@ export {
   Admin,
   parseBootstrap,
   type TopicDescription,
+  type ClusterDescription,
+  type ConfigEntry,
   type OffsetSpec,
   type ListedOffset,
 } from './client/admin.js';

@@ -9,6 +9,7 @@ import {
   fetchMetadata,
   LATEST_TIMESTAMP,
   listOffsets,
+  topicLayout,
   type ListedOffset,
 } from './admin-requests.js';
 import { GroupAdmin } from './group-admin.js';
@@ -41,6 +42,22 @@ const RESOURCE_TOPIC = 2;
 const CONFIG_SOURCE_DYNAMIC_TOPIC = 1;
 
 /** Which offset {@link Admin.listOffsets} asks for: the ends of the log, or a time in ms. */
+/** What {@link Admin.describeCluster} reports. */
+export interface ClusterDescription {
+  readonly clusterId: string | null;
+  readonly controllerId: number;
+  readonly brokers: readonly { nodeId: number; host: string; port: number; rack: string | null }[];
+}
+
+/** One config of a topic or broker. */
+export interface ConfigEntry {
+  readonly name: string;
+  readonly value: string | null;
+  readonly readOnly: boolean;
+  /** True unless the value was set on the topic itself. */
+  readonly isDefault: boolean;
+}
+
 export type OffsetSpec = 'earliest' | 'latest' | { readonly timestamp: number };
 
 /**
@@ -218,6 +235,130 @@ export class Admin {
         isDefault: c.configSource !== CONFIG_SOURCE_DYNAMIC_TOPIC,
       })),
     };
+  }
+
+  /**
+   * Grows `topic` to `totalCount` partitions (Kafka never shrinks a topic).
+   *
+   * @example
+   * ```ts
+   * await admin.createPartitions('orders', 12);
+   * ```
+   */
+  async createPartitions(topic: string, totalCount: number): Promise<void> {
+    const response = await this.connection.send(
+      ApiKey.CREATE_PARTITIONS,
+      this.version(ApiKey.CREATE_PARTITIONS, 3),
+      {
+        topics: [{ name: topic, count: totalCount, assignments: null }],
+        timeoutMs: 30_000,
+        validateOnly: false,
+      },
+    );
+    for (const r of response.results)
+      check(r.errorCode, r.errorMessage, `create partitions of ${topic}`);
+  }
+
+  /**
+   * Deletes the records of each given partition below its offset (-1: up to the high watermark),
+   * asking each partition's leader; resolves with the new log start offsets.
+   *
+   * @example
+   * ```ts
+   * const starts = await admin.deleteRecords('orders', new Map([[0, 1000]]));
+   * ```
+   */
+  async deleteRecords(
+    topic: string,
+    beforeOffsets: ReadonlyMap<number, number>,
+  ): Promise<Map<number, number>> {
+    const leaders = await topicLayout(this.nodes, topic);
+    const byLeader = new Map<number, { partitionIndex: number; offset: number }[]>();
+    for (const [partition, offset] of beforeOffsets) {
+      const leader = leaders.get(partition);
+      if (leader === undefined) {
+        throw new FjordError(
+          `${topic}-${partition} does not exist`,
+          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+        );
+      }
+      byLeader.set(leader, [
+        ...(byLeader.get(leader) ?? []),
+        { partitionIndex: partition, offset },
+      ]);
+    }
+    const starts = new Map<number, number>();
+    for (const [leader, partitions] of byLeader) {
+      const connection = await this.nodes.forNode(leader);
+      const response = await connection.send(
+        ApiKey.DELETE_RECORDS,
+        connection.pickVersion(ApiKey.DELETE_RECORDS, 2),
+        {
+          topics: [{ name: topic, partitions }],
+          timeoutMs: 30_000,
+        },
+      );
+      for (const p of response.topics.flatMap((t) => t.partitions)) {
+        check(p.errorCode, null, `delete records of ${topic}-${p.partitionIndex}`);
+        starts.set(p.partitionIndex, p.lowWatermark);
+      }
+    }
+    return starts;
+  }
+
+  /**
+   * The cluster id, controller and brokers (DescribeCluster where the broker has it, else
+   * Metadata).
+   *
+   * @example
+   * ```ts
+   * const { clusterId, brokers } = await admin.describeCluster();
+   * ```
+   */
+  async describeCluster(): Promise<ClusterDescription> {
+    const metadata = await this.metadata([]);
+    return {
+      clusterId: metadata.clusterId ?? null,
+      controllerId: metadata.controllerId ?? -1,
+      brokers: metadata.brokers.map((b) => ({
+        nodeId: b.nodeId,
+        host: b.host,
+        port: b.port,
+        rack: b.rack ?? null,
+      })),
+    };
+  }
+
+  /**
+   * The configs of a topic (resource type 2) or a broker (type 4, named by its node id), with
+   * their values and whether each is a default.
+   *
+   * @example
+   * ```ts
+   * const configs = await admin.describeConfigs('topic', 'orders');
+   * ```
+   */
+  async describeConfigs(type: 'topic' | 'broker', name: string): Promise<ConfigEntry[]> {
+    const response = await this.connection.send(
+      ApiKey.DESCRIBE_CONFIGS,
+      this.version(ApiKey.DESCRIBE_CONFIGS, 4),
+      {
+        resources: [
+          { resourceType: type === 'topic' ? 2 : 4, resourceName: name, configurationKeys: null },
+        ],
+        includeSynonyms: false,
+        includeDocumentation: false,
+      },
+    );
+    const result = response.results[0];
+    if (result === undefined) return [];
+    check(result.errorCode, result.errorMessage, `describe configs of ${type} ${name}`);
+    return result.configs.map((c) => ({
+      name: c.name,
+      value: c.value,
+      readOnly: c.readOnly,
+      isDefault: c.configSource !== CONFIG_SOURCE_DYNAMIC_TOPIC,
+    }));
   }
 
   async close(): Promise<void> {

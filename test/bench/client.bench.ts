@@ -21,6 +21,7 @@ import { Producer } from '../../core/client/producer/producer.js';
 import type { ProducerOptions } from '../../core/client/producer/options.js';
 import type { ProducerRecord } from '../../core/client/producer/producer-record.js';
 import { spawnBroker } from '../helpers/broker-process.js';
+import { benchConsume, benchEndToEndLatency } from './client-consume.js';
 import { nowNs, rate } from './stats.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
@@ -204,7 +205,6 @@ async function main(): Promise<void> {
       results.push(r);
       console.log(report(r));
     }
-    await admin.close();
     const perSecond = (r: PhaseResult): number => r.records / (Number(r.elapsedNs) / 1e9);
     const kafkajs = results.find((r) => r.label.startsWith('kafkajs'));
     if (kafkajs !== undefined) {
@@ -212,6 +212,27 @@ async function main(): Promise<void> {
         console.log(`${r.label}: ${(perSecond(r) / perSecond(kafkajs)).toFixed(2)}× kafkajs`);
       }
     }
+
+    // Consume what the first phase produced, with each client.
+    const consumed = await benchConsume(bootstrap, 'bench-fjord-batches', RECORDS);
+    const mbps = (rps: number): string => ((rps * RECORD_BYTES) / 1e6).toFixed(1);
+    console.log(
+      `${'fjord consumer (assign)'.padEnd(28)} ${(consumed.fjord / 1e6).toFixed(2)} M records/s  ${mbps(consumed.fjord)} MB/s`,
+    );
+    console.log(
+      `${'kafkajs consumer (group)'.padEnd(28)} ${(consumed.kafkajs / 1e6).toFixed(2)} M records/s  ${mbps(consumed.kafkajs)} MB/s`,
+    );
+    console.log(`fjord consumer: ${(consumed.fjord / consumed.kafkajs).toFixed(2)}× kafkajs`);
+
+    // End-to-end latency: producer linger.ms=0 at a fixed rate, consumer reading as it goes.
+    const latencySeconds = Number(process.env.BENCH_LATENCY_S ?? 20);
+    await admin.createTopic('bench-latency', 1, 1);
+    const latency = await benchEndToEndLatency(bootstrap, 'bench-latency', 10_000, latencySeconds);
+    console.log(
+      `end-to-end latency, 10,000 records/s for ${latencySeconds} s (${latency.records} records): ` +
+        `p50=${latency.p50Ms.toFixed(2)} ms p99=${latency.p99Ms.toFixed(2)} ms p99.9=${latency.p999Ms.toFixed(2)} ms`,
+    );
+    await admin.close();
   } finally {
     broker.child.kill('SIGTERM');
     await broker.exited;
