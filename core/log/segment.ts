@@ -22,6 +22,11 @@ import { TimeIndex } from './time-index.js';
 const HEADER_PREFIX_BYTES = MAX_TIMESTAMP_OFFSET + 8;
 /** How much of a segment a header scan reads per system call. */
 const SCAN_CHUNK_BYTES = 64 * 1024;
+/**
+ * The first read of a header scan. The offset index usually points at the very batch wanted, so
+ * a lookup needs one header; later reads double up to SCAN_CHUNK_BYTES for long scans.
+ */
+const FIRST_SCAN_CHUNK_BYTES = 512;
 
 /** `<20-digit base offset>` — Kafka's segment file name stem. */
 export function segmentFileStem(baseOffset: number): string {
@@ -238,10 +243,12 @@ export class Segment {
     let chunk: Buffer = Buffer.alloc(0);
     let chunkStart = position;
     let pos = position;
+    let chunkBytes = FIRST_SCAN_CHUNK_BYTES;
     while (pos + HEADER_PREFIX_BYTES <= this.sizeBytes) {
       if (pos + HEADER_PREFIX_BYTES > chunkStart + chunk.length) {
         chunkStart = pos;
-        chunk = readSyncAt(this.fd, Math.min(SCAN_CHUNK_BYTES, this.sizeBytes - pos), pos);
+        chunk = readSyncAt(this.fd, Math.min(chunkBytes, this.sizeBytes - pos), pos);
+        chunkBytes = Math.min(chunkBytes * 2, SCAN_CHUNK_BYTES);
       }
       const location = this.locationOf(chunk, pos - chunkStart, pos);
       if (location.size < RECORD_BATCH_OVERHEAD || pos + location.size > this.sizeBytes) return;

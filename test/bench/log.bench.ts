@@ -4,7 +4,8 @@
  * Appends BENCH_RECORDS (default 10 million) records of 100 B in ~16 KiB batches to one partition
  * and reads them all back, then writes and reads a file of the same size with plain fs calls in the
  * same chunk sizes. Batches are encoded before the clock starts, so this measures the log, not the
- * encoder. Both sides end their write phase with one fsync and read from the page cache.
+ * encoder. Both sides end their write phase with one fsync and read from the page cache; reads are
+ * repeated three times and the best pass of each side is reported.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,6 +21,7 @@ const RECORD_BYTES = 100;
 const BATCH_TARGET_BYTES = 16 * 1024;
 const READ_CHUNK_BYTES = 1024 * 1024;
 const DISTINCT_BATCHES = 64;
+const READ_PASSES = 3;
 
 function encodeBatches(): { batches: Buffer[]; recordsPerBatch: number } {
   // Key 10 B + value 90 B = 100 B of payload per record; ~8 B of record framing on top.
@@ -66,26 +68,36 @@ async function benchLog(dir: string, batches: Buffer[], recordsPerBatch: number)
     `${rate('fjord log append', records, bytes, appendNs)}  append latency ${percentiles(appendLatency)}`,
   );
 
-  const readLatency: number[] = [];
-  let offset = 0;
-  let readBytes = 0;
-  let readRecords = 0;
-  const readStart = nowNs();
-  while (offset < log.logEndOffset) {
-    const t = nowNs();
-    const { records: chunk, nextOffset } = await log.read(offset, READ_CHUNK_BYTES);
-    readLatency.push(Number(nowNs() - t));
-    readBytes += chunk.length;
-    for (let pos = 0; pos < chunk.length; pos += batchSize(chunk, pos))
-      readRecords += chunk.readInt32BE(pos + 57);
-    offset = nextOffset;
+  // Reads are repeated and the best pass kept, on both sides: the page cache makes single passes
+  // noisy on a shared machine.
+  let best: { ns: bigint; bytes: number; records: number; latency: number[] } | undefined;
+  for (let pass = 0; pass < READ_PASSES; pass++) {
+    const latency: number[] = [];
+    let offset = 0;
+    let readBytes = 0;
+    let readRecords = 0;
+    const readStart = nowNs();
+    while (offset < log.logEndOffset) {
+      const t = nowNs();
+      const { records: chunk, nextOffset } = await log.read(offset, READ_CHUNK_BYTES);
+      latency.push(Number(nowNs() - t));
+      readBytes += chunk.length;
+      for (let pos = 0; pos < chunk.length; pos += batchSize(chunk, pos))
+        readRecords += chunk.readInt32BE(pos + 57);
+      offset = nextOffset;
+    }
+    const ns = nowNs() - readStart;
+    if (readRecords !== records)
+      throw new Error(`read back ${readRecords} records, appended ${records}`);
+    if (best === undefined || ns < best.ns)
+      best = { ns, bytes: readBytes, records: readRecords, latency };
   }
-  const readNs = nowNs() - readStart;
+  if (best === undefined) throw new Error('no read pass ran');
   console.log(
-    `${rate('fjord log read', readRecords, readBytes, readNs)}  read(1 MiB) latency ${percentiles(readLatency)}`,
+    `${rate('fjord log read', best.records, best.bytes, best.ns)}  read(1 MiB) latency ${percentiles(best.latency)}`,
   );
-  if (readRecords !== records)
-    throw new Error(`read back ${readRecords} records, appended ${records}`);
+  const readNs = best.ns;
+  const readBytes = best.bytes;
   log.close();
   return { bytes, writeMBps: mbps(bytes, appendNs), readMBps: mbps(readBytes, readNs) };
 }
@@ -104,17 +116,23 @@ function benchRaw(dir: string, batches: Buffer[], totalBytes: number): Speeds {
   const writeNs = nowNs() - start;
   console.log(rate('raw fs write (same chunks)', 0, written, writeNs));
 
-  const rfd = fs.openSync(file, 'r');
+  let readNs: bigint | undefined;
   let read = 0;
-  const readStart = nowNs();
-  for (;;) {
-    // A fresh buffer per read, as the log allocates one per read too.
-    const n = fs.readSync(rfd, Buffer.allocUnsafe(READ_CHUNK_BYTES), 0, READ_CHUNK_BYTES, read);
-    if (n === 0) break;
-    read += n;
+  for (let pass = 0; pass < READ_PASSES; pass++) {
+    const rfd = fs.openSync(file, 'r');
+    read = 0;
+    const readStart = nowNs();
+    for (;;) {
+      // A fresh buffer per read, as the log allocates one per read too.
+      const n = fs.readSync(rfd, Buffer.allocUnsafe(READ_CHUNK_BYTES), 0, READ_CHUNK_BYTES, read);
+      if (n === 0) break;
+      read += n;
+    }
+    fs.closeSync(rfd);
+    const ns = nowNs() - readStart;
+    if (readNs === undefined || ns < readNs) readNs = ns;
   }
-  fs.closeSync(rfd);
-  const readNs = nowNs() - readStart;
+  if (readNs === undefined) throw new Error('no read pass ran');
   console.log(rate('raw fs read (1 MiB chunks)', 0, read, readNs));
   return { bytes: written, writeMBps: mbps(written, writeNs), readMBps: mbps(read, readNs) };
 }
