@@ -109,6 +109,24 @@ export class ByteReader {
 
   /** An unsigned LEB128 varint of at most 5 bytes (uint32). */
   readUVarint(): number {
+    // One- and two-byte varints (deltas, lengths below 8 KiB) dominate record decoding.
+    const pos = this.pos;
+    if (pos + 1 < this.end) {
+      const first = this.buf[pos] ?? 0;
+      if (first < 0x80) {
+        this.pos = pos + 1;
+        return first;
+      }
+      const second = this.buf[pos + 1] ?? 0;
+      if (second < 0x80) {
+        this.pos = pos + 2;
+        return (first & 0x7f) | (second << 7);
+      }
+    }
+    return this.readUVarintSlow();
+  }
+
+  private readUVarintSlow(): number {
     let result = 0;
     for (let shift = 0; shift < 35; shift += 7) {
       if (this.pos >= this.end) throw this.fail('varint: truncated');
@@ -136,6 +154,15 @@ export class ByteReader {
     // as z = 2a + sign, with the sign taken from the first byte.
     if (this.pos >= this.end) throw this.fail('varlong: truncated');
     let byte = this.buf[this.pos++] ?? 0;
+    if (byte < 0x80) return (byte >>> 1) ^ -(byte & 1);
+    if (this.pos < this.end) {
+      const second = this.buf[this.pos] ?? 0;
+      if (second < 0x80) {
+        this.pos++;
+        const z = (byte & 0x7f) | (second << 7);
+        return (z >>> 1) ^ -(z & 1);
+      }
+    }
     const negative = (byte & 1) === 1;
     let a = (byte & 0x7f) >>> 1;
     for (let shift = 6; (byte & 0x80) !== 0; shift += 7) {

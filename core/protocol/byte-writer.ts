@@ -99,7 +99,13 @@ export class ByteWriter {
 
   /** Signed zigzag varint of an int32. */
   writeVarint(v: number): this {
-    return this.writeUVarint(zigzagEncode32(v));
+    const z = zigzagEncode32(v) >>> 0;
+    if (z < 0x80) {
+      this.ensure(1);
+      this.buf[this.pos++] = z;
+      return this;
+    }
+    return this.writeUVarint(z);
   }
 
   /** Signed zigzag varlong of a safe integer. */

@@ -4,6 +4,9 @@
  * while it continues from the partition's position, so a seek (or reset, or reassignment)
  * invalidates whatever was prefetched for it without further bookkeeping.
  */
+import { FjordError } from '../../util/errors.js';
+import { ErrorCode } from '../../util/error-codes.js';
+import type { PartitionDecoder } from './fetch-records.js';
 import type { SubscriptionState } from './subscription-state.js';
 import type { ConsumerBatch, ConsumerRecord } from './types.js';
 import { tpKey } from './types.js';
@@ -14,9 +17,17 @@ export interface CompletedFetch {
   readonly partition: number;
   /** Where the next record to hand out is expected to be; starts at the fetch offset. */
   cursor: number;
-  readonly records: readonly ConsumerRecord[];
+  /** Records decoded and not yet handed out from `index` on; the decoder appends to it. */
+  records: readonly ConsumerRecord[];
   /** Index of the next record to hand out. */
   index: number;
+  /**
+   * Decodes the rest of the fetch as records are handed out; absent when `records` holds them
+   * all. Its corrupt-data errors surface from {@link FetchBuffer.take}.
+   */
+  readonly decoder?: PartitionDecoder;
+  /** Corrupt data the decoder reached; thrown once the records before it are handed out. */
+  failure?: FjordError;
   /** The offset after the fetched data. */
   readonly nextOffset: number;
   readonly highWatermark: number;
@@ -91,12 +102,15 @@ export class FetchBuffer {
           this.drop(key);
           break;
         }
+        if (head.decoder !== undefined && head.records.length - head.index < maxRecords) {
+          this.decodeMore(key, head, maxRecords);
+        }
         const records = head.records.slice(head.index, head.index + maxRecords);
         head.index += records.length;
         const last = records.at(-1);
         ps.position = last === undefined ? head.nextOffset : last.offset + 1;
         ps.highWatermark = Math.max(ps.highWatermark, head.highWatermark);
-        if (head.index >= head.records.length) {
+        if (head.index >= head.records.length && head.decoder?.done !== false) {
           ps.position = head.nextOffset;
           queue.shift();
           this.bytes -= head.bytes;
@@ -122,5 +136,40 @@ export class FetchBuffer {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Decodes batches of `head` until `maxRecords` records are waiting or the fetch is used up.
+   * Corrupt data is thrown as a {@link FjordError} with the decoder's error code once the
+   * records before it are handed out, dropping the partition's buffered fetches (the partition
+   * is then fetched again from its position).
+   */
+  private decodeMore(key: string, head: CompletedFetch, maxRecords: number): void {
+    const decoder = head.decoder;
+    if (decoder === undefined) return;
+    // Records already handed out are let go of, so they do not outlive their batch.
+    const records = head.records.slice(head.index);
+    head.records = records;
+    head.index = 0;
+    if (head.failure === undefined) {
+      try {
+        while (records.length < maxRecords && decoder.next(records));
+      } catch (err) {
+        const code = err instanceof FjordError ? err.code : ErrorCode.CORRUPT_MESSAGE;
+        const last = records.at(-1);
+        const at = last === undefined ? head.cursor : last.offset + 1;
+        head.failure = new FjordError(
+          `${head.topic}-${head.partition} at offset ${at}: corrupt data`,
+          code,
+          {
+            cause: err,
+          },
+        );
+      }
+    }
+    if (head.failure !== undefined && records.length === 0) {
+      this.drop(key);
+      throw head.failure;
+    }
   }
 }

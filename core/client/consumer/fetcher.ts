@@ -16,7 +16,7 @@ import { FjordError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import type { Cluster } from '../cluster.js';
 import type { FetchBuffer } from './fetch-buffer.js';
-import { decodePartitionRecords } from './fetch-records.js';
+import { PartitionDecoder } from './fetch-records.js';
 import type { PartitionState, SubscriptionState } from './subscription-state.js';
 import { tpKey } from './types.js';
 
@@ -261,9 +261,10 @@ export class Fetcher {
       : Buffer.concat(p.records === null ? [] : [...p.records]);
     const highWatermark = p.lastStableOffset >= 0 ? p.lastStableOffset : p.highWatermark;
     state.highWatermark = Math.max(state.highWatermark, highWatermark);
-    let decoded;
+    let decoder: PartitionDecoder;
     try {
-      decoded = decodePartitionRecords(
+      // Only the batch headers are read here; records are decoded as they are handed out.
+      decoder = new PartitionDecoder(
         state.topic,
         state.partition,
         bytes,
@@ -283,7 +284,7 @@ export class Fetcher {
       );
       return undefined;
     }
-    if (decoded.truncated) {
+    if (decoder.truncated) {
       this.events.onError(
         new FjordError(
           `${state.topic}-${state.partition} at offset ${fetchOffset}: a record batch is larger than ` +
@@ -293,14 +294,15 @@ export class Fetcher {
       );
       return undefined;
     }
-    if (decoded.nextOffset === fetchOffset) return false;
+    if (decoder.nextOffset === fetchOffset) return false;
     this.buffer.push({
       topic: state.topic,
       partition: state.partition,
       cursor: fetchOffset,
-      records: decoded.records,
+      records: [],
       index: 0,
-      nextOffset: decoded.nextOffset,
+      decoder,
+      nextOffset: decoder.nextOffset,
       highWatermark,
       bytes: bytes.length,
     });

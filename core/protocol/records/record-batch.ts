@@ -39,8 +39,13 @@ import {
 } from './batch-header.js';
 import type { BatchHeader } from './batch-header.js';
 import { compress, CompressionType, decompress } from './compression.js';
-import { checkProducedRecords, decodeRecords, encodeRecord } from './record-codec.js';
-import type { Record, RecordInput } from './record.js';
+import {
+  checkProducedRecords,
+  decodeRecords,
+  decodeRecordsInto,
+  encodeRecord,
+} from './record-codec.js';
+import type { PartitionRecord, Record, RecordInput } from './record.js';
 
 /** How {@link encodeRecordBatch} frames its records. */
 export interface EncodeBatchOptions {
@@ -255,6 +260,67 @@ export function decodeRecordBatch(
     checkConsumed(reader);
     return { header, records };
   } catch (err) {
+    throw asCorrupt(err);
+  }
+}
+
+/**
+ * {@link decodeRecordBatch} for consumers: the same checks and errors, but the records (those at
+ * or after `minOffset`; pass Infinity to only validate) are appended to `out` as
+ * {@link PartitionRecord}s of `topic`/`partition`, each built once. `end` bounds the batch as a
+ * subarray ending there would. Returns the batch header.
+ *
+ * @example
+ * ```ts
+ * const out: PartitionRecord[] = [];
+ * const header = decodeRecordBatchInto(fetched, 0, fetched.length, 'orders', 0, 42, out);
+ * ```
+ */
+export function decodeRecordBatchInto(
+  buf: Buffer,
+  pos: number,
+  end: number,
+  topic: string,
+  partition: number,
+  minOffset: number,
+  out: PartitionRecord[],
+  options: DecodeBatchOptions = {},
+): BatchHeader {
+  const size = checkBatch(buf, pos, end);
+  const header = readBatchHeader(buf, pos);
+  const codec = header.attributes & Attributes.COMPRESSION_MASK;
+  const start = pos + RECORD_BATCH_OVERHEAD;
+  const stop = pos + size;
+  if (header.recordCount === 0 && start === stop) return header;
+  let reader: ByteReader;
+  if (codec === CompressionType.NONE) {
+    reader = new ByteReader(buf, start, stop, ErrorCode.CORRUPT_MESSAGE);
+  } else {
+    const data = decompress(codec, buf.subarray(start, stop), options.maxDecompressedBytes);
+    reader = new ByteReader(data, 0, data.length, ErrorCode.CORRUPT_MESSAGE);
+  }
+  const logAppendTime =
+    (header.attributes & Attributes.TIMESTAMP_TYPE_LOG_APPEND) !== 0 ? header.maxTimestamp : null;
+  const before = out.length;
+  try {
+    decodeRecordsInto(
+      reader,
+      header.recordCount,
+      {
+        baseOffset: header.baseOffset,
+        baseTimestamp: header.baseTimestamp,
+        lastOffsetDelta: header.lastOffsetDelta,
+        logAppendTime,
+      },
+      topic,
+      partition,
+      minOffset,
+      out,
+    );
+    checkConsumed(reader);
+    return header;
+  } catch (err) {
+    out.length = before;
     throw asCorrupt(err);
   }
 }

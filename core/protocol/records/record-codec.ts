@@ -19,7 +19,7 @@ import { CorruptRecordError } from '../../util/errors.js';
 import { sizeOfVarint, sizeOfVarlong } from '../../util/varint.js';
 import type { ByteReader } from '../byte-reader.js';
 import type { ByteWriter } from '../byte-writer.js';
-import type { Record, RecordHeader, RecordInput } from './record.js';
+import type { PartitionRecord, Record, RecordHeader, RecordInput } from './record.js';
 
 /** attributes + timestampDelta + offsetDelta + key + value + headerCount, each at least 1 byte. */
 const MIN_RECORD_BODY_BYTES = 6;
@@ -190,6 +190,61 @@ export function decodeRecords(r: ByteReader, count: number, ctx: RecordContext):
     });
   }
   return records;
+}
+
+/** Shared by every record without headers that {@link decodeRecordsInto} hands out. */
+const NO_RECORD_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+
+/**
+ * {@link decodeRecords} for consumers: the same checks, but each record is built once, already
+ * carrying its topic and partition, and appended to `out` only when its offset is at least
+ * `minOffset` (records a fetch returns from before its fetch offset are dropped). Records without
+ * headers share one frozen empty header list.
+ *
+ * @example
+ * ```ts
+ * const out: PartitionRecord[] = [];
+ * decodeRecordsInto(r, 10, ctx, 'orders', 0, 42, out);
+ * ```
+ */
+export function decodeRecordsInto(
+  r: ByteReader,
+  count: number,
+  ctx: RecordContext,
+  topic: string,
+  partition: number,
+  minOffset: number,
+  out: PartitionRecord[],
+): void {
+  checkRecordCount(r, count);
+  const { baseOffset, baseTimestamp, lastOffsetDelta, logAppendTime } = ctx;
+  let previousDelta = -1;
+  for (let i = 0; i < count; i++) {
+    const end = readRecordEnd(r);
+    r.pos++; // attributes: readRecordEnd checked the record's bytes are there
+    const timestampDelta = r.readVarlong();
+    const offsetDelta = r.readVarint();
+    if (offsetDelta <= previousDelta || offsetDelta > lastOffsetDelta) {
+      throw badOffsetDelta(offsetDelta, `above ${previousDelta} and ≤ ${lastOffsetDelta}`);
+    }
+    previousDelta = offsetDelta;
+    const key = readNullableBytes(r);
+    const value = readNullableBytes(r);
+    const headers =
+      r.pos < end && r.buf[r.pos] === 0 ? (r.pos++, NO_RECORD_HEADERS) : readHeaders(r, end);
+    checkEnd(r, end);
+    const offset = baseOffset + offsetDelta;
+    if (offset < minOffset) continue;
+    out.push({
+      topic,
+      partition,
+      offset,
+      timestamp: logAppendTime ?? baseTimestamp + timestampDelta,
+      key,
+      value,
+      headers,
+    });
+  }
 }
 
 /**

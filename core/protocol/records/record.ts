@@ -59,3 +59,14 @@ export interface Record {
   readonly value: Buffer | null;
   readonly headers: RecordHeader[];
 }
+
+/** A decoded record with the topic and partition it was read from, as consumers hand it out. */
+export interface PartitionRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: readonly RecordHeader[];
+}

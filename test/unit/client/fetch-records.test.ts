@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
 import { FetchBuffer } from '../../../core/client/consumer/fetch-buffer.js';
-import { decodePartitionRecords } from '../../../core/client/consumer/fetch-records.js';
+import {
+  decodePartitionRecords,
+  PartitionDecoder,
+} from '../../../core/client/consumer/fetch-records.js';
 import { SubscriptionState } from '../../../core/client/consumer/subscription-state.js';
 import {
   Attributes,
@@ -104,5 +107,34 @@ describe('FetchBuffer', () => {
     state.seek({ topic: 't', partition: 0, offset: 2 });
     expect(buffer.take(state, 3)).toBeUndefined();
     expect(buffer.bytes).toBe(0);
+  });
+
+  it('decodes lazily as records are handed out, and reports corrupt data when reached', () => {
+    const state = new SubscriptionState();
+    state.assignManually([{ topic: 't', partition: 0 }]);
+    state.seek({ topic: 't', partition: 0, offset: 1 });
+    const corrupt = batch(6, ['x', 'y']);
+    corrupt.writeUInt8(corrupt.readUInt8(corrupt.length - 1) ^ 0xff, corrupt.length - 1);
+    const bytes = Buffer.concat([batch(0, ['a', 'b', 'c']), batch(3, ['d', 'e', 'f']), corrupt]);
+    const decoder = new PartitionDecoder('t', 0, bytes, 1, null);
+    expect(decoder.nextOffset).toBe(8);
+    const buffer = new FetchBuffer();
+    buffer.push({
+      topic: 't',
+      partition: 0,
+      cursor: 1,
+      records: [],
+      index: 0,
+      decoder,
+      nextOffset: decoder.nextOffset,
+      highWatermark: 100,
+      bytes: bytes.length,
+    });
+    expect(buffer.take(state, 4)?.records.map((r) => r.offset)).toEqual([1, 2, 3, 4]);
+    expect(buffer.take(state, 4)?.records.map((r) => r.offset)).toEqual([5]);
+    expect(() => buffer.take(state, 4)).toThrow(/t-0 at offset 6: corrupt data/);
+    expect(buffer.take(state, 4)).toBeUndefined();
+    expect(buffer.bytes).toBe(0);
+    expect(state.get('t', 0)?.position).toBe(6);
   });
 });
