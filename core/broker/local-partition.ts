@@ -139,7 +139,8 @@ export class LocalPartition implements PartitionHandle {
     }
     let appended: AppendResult;
     try {
-      appended = this.log.append(batch, { leaderEpoch: this.leaderEpoch });
+      // The produce handler validated the batch (framing, CRC, records) before getting here.
+      appended = this.log.append(batch, { leaderEpoch: this.leaderEpoch, framingChecked: true });
     } catch (err) {
       if (err instanceof FjordError) return failed(err.code);
       throw err;

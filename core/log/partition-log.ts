@@ -3,6 +3,7 @@ import * as path from 'node:path';
 
 import {
   batchLastOffsetDelta,
+  batchSize,
   batchMaxTimestamp,
   checkBatch,
   setBatchBaseOffset,
@@ -246,7 +247,17 @@ export class PartitionLog implements CleanableLog {
    * the records, and writes it. `batch` is modified in place. Throws with MESSAGE_TOO_LARGE,
    * CORRUPT_MESSAGE or INVALID_RECORD and leaves the log unchanged when the batch is refused.
    */
-  append(batch: Buffer, options: { readonly leaderEpoch?: number } = {}): AppendResult {
+  append(
+    batch: Buffer,
+    options: {
+      readonly leaderEpoch?: number;
+      /**
+       * The caller already checked this batch's framing and CRC (the broker's produce path does,
+       * with the stricter validateProducedBatch): skip the second pass over its bytes.
+       */
+      readonly framingChecked?: boolean;
+    } = {},
+  ): AppendResult {
     this.ensureOpen();
     if (batch.length > this.currentConfig.maxMessageBytes) {
       throw new FjordError(
@@ -254,7 +265,8 @@ export class PartitionLog implements CleanableLog {
         ErrorCode.MESSAGE_TOO_LARGE,
       );
     }
-    if (checkBatch(batch) !== batch.length) {
+    const size = options.framingChecked === true ? batchSize(batch) : checkBatch(batch);
+    if (size !== batch.length) {
       throw new CorruptRecordError(
         'append takes exactly one record batch',
         ErrorCode.INVALID_RECORD,
