@@ -3,6 +3,8 @@
 //   core/util ← core/protocol ← core/network, core/log ← core/broker, core/client ← core/cli
 //   core/broker, core/client ← core/embedded (an in-process broker for clients) ← core/index.ts, core/cli
 // Outside core, code reaches core only through core/index.ts.
+//   streams/serde ← streams/state ← streams/runtime ← streams/operators ← streams/dsl
+//   ← streams/testing ← streams/index.ts (the public entry)
 const layer = (name, allowed) => ({
   name: `${name.replace('/', '-')}-layer`,
   comment: `${name} may import only ${allowed.join(', ') || 'itself'}`,
@@ -14,8 +16,25 @@ const layer = (name, allowed) => ({
   },
 });
 
+const streamsLayer = (name, allowed) => ({
+  name: `streams-${name}-layer`,
+  comment: `streams/${name} may import only ${allowed.map((a) => `streams/${a}`).join(', ') || 'itself'} of streams`,
+  severity: 'error',
+  from: { path: `^streams/${name}/` },
+  to: {
+    path: '^streams/',
+    pathNot: [`^streams/${name}/`, ...allowed.map((a) => `^streams/${a}/`)],
+  },
+});
+
 module.exports = {
   forbidden: [
+    streamsLayer('serde', []),
+    streamsLayer('state', ['serde']),
+    streamsLayer('runtime', ['serde', 'state']),
+    streamsLayer('operators', ['serde', 'state', 'runtime']),
+    streamsLayer('dsl', ['serde', 'state', 'runtime', 'operators']),
+    streamsLayer('testing', ['serde', 'state', 'runtime', 'operators', 'dsl']),
     layer('core/util', []),
     layer('core/protocol', ['core/util']),
     layer('core/network', ['core/util', 'core/protocol']),

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../core/cli/main.ts', import.meta.url));
@@ -63,4 +66,23 @@ export function spawnBroker(
       reject(new Error(`broker exited (${how}) before starting: ${log}`));
     });
   });
+}
+
+/**
+ * Runs `work` against a broker child process with a fresh temporary data folder; stops the
+ * broker (SIGTERM) and removes the folder afterwards, whether `work` succeeds or not.
+ */
+export async function withBrokerProcess<T>(
+  work: (broker: BrokerProcess, bootstrap: string) => Promise<T>,
+  extraArgs: readonly string[] = [],
+): Promise<T> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fjord-broker-process-'));
+  const broker = await spawnBroker(dir, extraArgs);
+  try {
+    return await work(broker, `127.0.0.1:${broker.port}`);
+  } finally {
+    broker.child.kill('SIGTERM');
+    await broker.exited;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,0 +1,401 @@
+/**
+ * `KStream<K, V>`: a typed stream of records in the DSL. Every operation adds nodes to the
+ * builder's topology and returns a new stream; nothing runs until a runner creates tasks.
+ * Key-changing operations (`map`, `flatMap`, `selectKey`, `process`, `pipe`) mark the stream
+ * as needing a repartition before the next grouping or join ({@link KStream.repartitionIfRequired}).
+ */
+import type { Observable, OperatorFunction } from 'rxjs';
+
+import * as ops from '../operators/index.js';
+import type { KeyValue } from '../operators/index.js';
+import type { NodeContext, NodeFactory } from '../runtime/node-context.js';
+import type { FixedKeyProcessorSupplier, ProcessorSupplier } from '../runtime/processor.js';
+import { processorNode } from '../runtime/processor-node.js';
+import type { StreamRecord } from '../runtime/stream-record.js';
+import { TopologyError } from '../runtime/streams-error.js';
+import type { StreamPartitioner, TopicNameExtractor } from '../runtime/topology-nodes.js';
+
+import { NodePrefix, type BuilderContext } from './builder-context.js';
+import type { Named, RepartitionOptions, ToOptions } from './options.js';
+import { addRepartition } from './repartition.js';
+import {
+  known,
+  records,
+  rekeyed,
+  revalued,
+  untyped,
+  untypedRouted,
+  type StreamState,
+} from './stream-state.js';
+
+type Op<A, B> = OperatorFunction<A, B>;
+
+/**
+ * A stream of records with keys of type `K` and values of type `V`.
+ *
+ * @example
+ * ```ts
+ * const b = new StreamsBuilder();
+ * b.stream('orders', { key: Serdes.string(), value: Serdes.json<Order>() })
+ *   .filter((k, o) => o.amount > 0)
+ *   .mapValues((o) => ({ ...o, amount: Math.round(o.amount * 100) }))
+ *   .pipe(rxjs.filter((r) => r.headers['test'] === undefined))
+ *   .to('orders-clean');
+ * ```
+ */
+export class KStream<K, V> {
+  /** @internal */
+  constructor(
+    private readonly ctx: BuilderContext,
+    private readonly state: StreamState<K, V>,
+  ) {}
+
+  /** The name of the node this stream comes out of. */
+  get nodeName(): string {
+    return this.state.node;
+  }
+
+  /** Whether the key may have changed since the stream was last partitioned by it. */
+  get repartitionRequired(): boolean {
+    return this.state.repartitionRequired;
+  }
+
+  /** Keeps the records `predicate` accepts. */
+  filter(predicate: (key: K, value: V) => boolean, options?: Named): KStream<K, V> {
+    return this.op(NodePrefix.filter, options, this.state, (c) => ops.filter(c, predicate));
+  }
+
+  /** Drops the records `predicate` accepts. */
+  filterNot(predicate: (key: K, value: V) => boolean, options?: Named): KStream<K, V> {
+    return this.op(NodePrefix.filter, options, this.state, (c) => ops.filterNot(c, predicate));
+  }
+
+  /** New key and value per record, as `[key, value]`; marks the stream for repartitioning. */
+  map<K2, V2>(mapper: (key: K, value: V) => KeyValue<K2, V2>, options?: Named): KStream<K2, V2> {
+    return this.op(NodePrefix.map, options, rekeyed(this.state), (c) => ops.map(c, mapper));
+  }
+
+  /** New value per record (the key is the mapper's second argument); keeps the partitioning. */
+  mapValues<V2>(mapper: (value: V, key: K) => V2, options?: Named): KStream<K, V2> {
+    return this.op(NodePrefix.mapValues, options, revalued(this.state), (c) =>
+      ops.mapValues(c, mapper),
+    );
+  }
+
+  /** Any number of `[key, value]` records per record; marks the stream for repartitioning. */
+  flatMap<K2, V2>(
+    mapper: (key: K, value: V) => Iterable<KeyValue<K2, V2>>,
+    options?: Named,
+  ): KStream<K2, V2> {
+    return this.op(NodePrefix.flatMap, options, rekeyed(this.state), (c) => ops.flatMap(c, mapper));
+  }
+
+  /** Any number of values per record, each with the record's key. */
+  flatMapValues<V2>(mapper: (value: V, key: K) => Iterable<V2>, options?: Named): KStream<K, V2> {
+    const next = revalued<K, V2>(this.state);
+    return this.op(NodePrefix.flatMapValues, options, next, (c) => ops.flatMapValues(c, mapper));
+  }
+
+  /** A new key per record; marks the stream for repartitioning. */
+  selectKey<K2>(selector: (key: K, value: V) => K2, options?: Named): KStream<K2, V> {
+    const next = { ...rekeyed<K2, V>(this.state), valueSerde: this.state.valueSerde };
+    // (the value is unchanged: its serde stays known)
+    return this.op(NodePrefix.selectKey, options, next, (c) => ops.selectKey(c, selector));
+  }
+
+  /** Calls `action` per record and passes the records on. */
+  peek(action: (key: K, value: V) => void, options?: Named): KStream<K, V> {
+    return this.op(NodePrefix.peek, options, this.state, (c) => ops.peek(c, action));
+  }
+
+  /** Calls `action` per record; a terminal operation. */
+  foreach(action: (key: K, value: V) => void, options?: Named): void {
+    this.op(NodePrefix.foreach, options, this.state, (c) => ops.foreach(c, action));
+  }
+
+  /** Splits the stream into named branches; see {@link BranchedKStream}. */
+  split(options?: Named): BranchedKStream<K, V> {
+    const name = this.ctx.nameOr(options?.name, NodePrefix.branch);
+    return new BranchedKStream(this.ctx, this.state, name);
+  }
+
+  /** The records of this stream and of `other`, interleaved as they arrive. */
+  merge(other: KStream<K, V>, options?: Named): KStream<K, V> {
+    const name = this.ctx.nameOr(options?.name, NodePrefix.merge);
+    const a = this.state;
+    const b = other.state;
+    this.ctx.topology.addNode({
+      kind: 'processor',
+      name,
+      parents: [a.node, b.node],
+      stores: [],
+      create: records(() => ops.passThrough()),
+    });
+    return new KStream(this.ctx, {
+      node: name,
+      keySerde: a.keySerde === b.keySerde ? a.keySerde : undefined,
+      valueSerde: a.valueSerde === b.valueSerde ? a.valueSerde : undefined,
+      inherited: known(a),
+      repartitionRequired: a.repartitionRequired || b.repartitionRequired,
+    });
+  }
+
+  /** Runs a custom {@link Processor} per task; it may change keys, so marks the stream for repartitioning. */
+  process<KOut, VOut>(
+    supplier: ProcessorSupplier<K, V, KOut, VOut>,
+    options?: Named,
+  ): KStream<KOut, VOut> {
+    return this.add(NodePrefix.process, options, processorNode(supplier), rekeyed(this.state));
+  }
+
+  /** Runs a custom {@link FixedKeyProcessor} per task; keys stay, so does the partitioning. */
+  processValues<VOut>(
+    supplier: FixedKeyProcessorSupplier<K, V, VOut>,
+    options?: Named,
+  ): KStream<K, VOut> {
+    return this.add(
+      NodePrefix.processValues,
+      options,
+      processorNode(supplier),
+      revalued(this.state),
+    );
+  }
+
+  /**
+   * Writes the records to the internal topic `<application.id>-<name>-repartition`, partitioned
+   * by their current key, and reads them back: a new sub-topology starts here.
+   */
+  repartition(options: RepartitionOptions<K, V> = {}): KStream<K, V> {
+    const prefix = this.ctx.nameOr(options.name, NodePrefix.repartition);
+    return this.repartitionThrough(prefix, options, options.numberOfPartitions, false);
+  }
+
+  /**
+   * This stream when its key is unchanged since it was read or repartitioned, else the stream
+   * repartitioned through `<application.id>-<prefix>-repartition` (records with null keys are
+   * dropped, as Kafka Streams does): the hook that groupings and joins call.
+   *
+   * @internal
+   */
+  repartitionIfRequired(prefix: string, options: ToOptions<K, V> = {}): KStream<K, V> {
+    return this.state.repartitionRequired
+      ? this.repartitionThrough(prefix, options, undefined, true)
+      : this;
+  }
+
+  /** Writes the records to `topic`, or to the topic `topic(key, value, recordContext)` names. */
+  to(topic: string | TopicNameExtractor<K, V>, options: ToOptions<K, V> = {}): void {
+    const name = this.ctx.nameOr(options.name, NodePrefix.sink);
+    this.ctx.topology.addNode({
+      kind: 'sink',
+      name,
+      parents: [this.state.node],
+      topic:
+        typeof topic === 'string'
+          ? { name: topic, internal: false }
+          : (topic as TopicNameExtractor<unknown, unknown>),
+      keySerde: options.key ?? this.state.keySerde,
+      valueSerde: options.value ?? this.state.valueSerde,
+      inherited: this.state.inherited,
+      partitioner: options.partitioner as StreamPartitioner<unknown, unknown> | undefined,
+    });
+  }
+
+  /**
+   * Applies synchronous RxJS operators to the records (`StreamRecord<K, V>` in,
+   * `StreamRecord<K2, V2>` out). An exception in them kills the task (they run outside the
+   * per-record error handling); asynchronous operators are refused at run time. Marks the stream
+   * for repartitioning, since the operators may change keys.
+   */
+  pipe(): KStream<K, V>;
+  // A type-preserving overload first, so generic operators like `delay(10)` infer their type.
+  // eslint-disable-next-line @typescript-eslint/unified-signatures
+  pipe(op1: OperatorFunction<StreamRecord<K, V>, StreamRecord<K, V>>): KStream<K, V>;
+  pipe<K2, V2>(op1: OperatorFunction<StreamRecord<K, V>, StreamRecord<K2, V2>>): KStream<K2, V2>;
+  pipe<A, K2, V2>(
+    op1: OperatorFunction<StreamRecord<K, V>, A>,
+    op2: OperatorFunction<A, StreamRecord<K2, V2>>,
+  ): KStream<K2, V2>;
+  pipe<A, B, K2, V2>(
+    op1: OperatorFunction<StreamRecord<K, V>, A>,
+    op2: OperatorFunction<A, B>,
+    op3: OperatorFunction<B, StreamRecord<K2, V2>>,
+  ): KStream<K2, V2>;
+  pipe<A, B, C, K2, V2>(
+    op1: OperatorFunction<StreamRecord<K, V>, A>,
+    op2: OperatorFunction<A, B>,
+    op3: OperatorFunction<B, C>,
+    op4: OperatorFunction<C, StreamRecord<K2, V2>>,
+  ): KStream<K2, V2>;
+  pipe<A, B, C, D, K2, V2>(
+    op1: OperatorFunction<StreamRecord<K, V>, A>,
+    op2: OperatorFunction<A, B>,
+    op3: OperatorFunction<B, C>,
+    op4: OperatorFunction<C, D>,
+    op5: OperatorFunction<D, StreamRecord<K2, V2>>,
+  ): KStream<K2, V2>;
+  pipe<A, B, C, D, E, K2, V2>(
+    op1: OperatorFunction<StreamRecord<K, V>, A>,
+    op2: OperatorFunction<A, B>,
+    op3: OperatorFunction<B, C>,
+    op4: OperatorFunction<C, D>,
+    op5: OperatorFunction<D, E>,
+    op6: OperatorFunction<E, StreamRecord<K2, V2>>,
+  ): KStream<K2, V2>;
+  /* eslint-disable @typescript-eslint/no-explicit-any -- the overloads above carry the types */
+  pipe(...operators: Op<any, unknown>[]): KStream<any, any> {
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+    const chain = (source: Observable<unknown>): Observable<unknown> =>
+      operators.reduce((acc, op) => op(acc), source);
+    const factory: NodeFactory = () => ({ kind: 'records', operator: untyped(chain) });
+    return this.add(NodePrefix.pipe, undefined, factory, rekeyed<unknown, unknown>(this.state));
+  }
+
+  private repartitionThrough(
+    prefix: string,
+    options: ToOptions<K, V>,
+    partitions: number | undefined,
+    dropNullKeys: boolean,
+  ): KStream<K, V> {
+    const keySerde = options.key ?? this.state.keySerde;
+    const valueSerde = options.value ?? this.state.valueSerde;
+    const node = addRepartition(this.ctx, {
+      parent: this.state.node,
+      prefix,
+      partitions,
+      keySerde,
+      valueSerde,
+      inherited: this.state.inherited,
+      partitioner: options.partitioner as StreamPartitioner<unknown, unknown> | undefined,
+      dropNullKeys,
+    });
+    const inherited = this.state.inherited;
+    return new KStream(this.ctx, {
+      node,
+      keySerde,
+      valueSerde,
+      inherited,
+      repartitionRequired: false,
+    });
+  }
+
+  private op<K2, V2>(
+    prefix: string,
+    options: Named | undefined,
+    next: StreamState<K2, V2>,
+    make: (ctx: NodeContext) => OperatorFunction<never, unknown>,
+  ): KStream<K2, V2> {
+    return this.add(prefix, options, records(make), next);
+  }
+
+  private add<K2, V2>(
+    prefix: string,
+    options: Named | undefined,
+    create: NodeFactory,
+    next: StreamState<K2, V2>,
+  ): KStream<K2, V2> {
+    const name = options?.name ?? this.ctx.newName(prefix);
+    this.ctx.topology.addNode({
+      kind: 'processor',
+      name,
+      parents: [this.state.node],
+      stores: [],
+      create,
+    });
+    return new KStream(this.ctx, { ...next, node: name });
+  }
+}
+
+/**
+ * How a branch of {@link BranchedKStream} is named and used (Kafka Streams' `Branched`): `name`
+ * is appended to the split's name to make the branch's key in the result; `chain` transforms
+ * the branch and its result is stored instead; `consume` uses the branch, which then is not
+ * stored.
+ *
+ * @example
+ * ```ts
+ * split.branch((k, o) => o.amount > 1000, { name: 'big', chain: (s) => s.mapValues(flag) });
+ * ```
+ */
+export interface BranchOptions<K, V> extends Named {
+  readonly chain?: (branch: KStream<K, V>) => KStream<K, V>;
+  readonly consume?: (branch: KStream<K, V>) => void;
+}
+
+/**
+ * The branches of a split: each record goes to the first branch whose predicate accepts it,
+ * else to the default branch if there is one, else nowhere. Branch keys are the split's name
+ * plus the branch name (or its 1-based position; `0` for the default branch), as in Kafka
+ * Streams: `split({ name: 'route-' }).branch(p, { name: 'big' })` is `route-big`.
+ *
+ * @example
+ * ```ts
+ * const branches = orders
+ *   .split({ name: 'route-' })
+ *   .branch((k, o) => o.amount > 1000, { name: 'big' })
+ *   .defaultBranch({ name: 'small' });
+ * branches['route-big']?.to('big-orders');
+ * ```
+ */
+export class BranchedKStream<K, V> {
+  private readonly routes: ops.BranchRoute<K, V>[] = [];
+  private defaultChild: string | undefined;
+  private readonly result: Record<string, KStream<K, V>> = {};
+  private done = false;
+
+  /** @internal */
+  constructor(
+    private readonly ctx: BuilderContext,
+    private readonly parent: StreamState<K, V>,
+    private readonly splitter: string,
+  ) {
+    ctx.topology.addNode({
+      kind: 'processor',
+      name: splitter,
+      parents: [parent.node],
+      stores: [],
+      create: (c) => ({
+        kind: 'routed',
+        operator: untypedRouted(ops.branch(c, this.routes, this.defaultChild)),
+      }),
+    });
+  }
+
+  /** Adds a branch for the records `predicate` accepts (and no earlier branch took). */
+  branch(predicate: (key: K, value: V) => boolean, options: BranchOptions<K, V> = {}): this {
+    const child = this.addBranch(options, this.routes.length + 1);
+    this.routes.push({ predicate, child });
+    return this;
+  }
+
+  /** Adds the branch of records no predicate accepted; returns the branches by name. */
+  defaultBranch(options: BranchOptions<K, V> = {}): Record<string, KStream<K, V>> {
+    this.defaultChild = this.addBranch(options, 0);
+    this.done = true;
+    return this.result;
+  }
+
+  /** Ends the split without a default branch (unmatched records are dropped); returns the branches by name. */
+  noDefaultBranch(): Record<string, KStream<K, V>> {
+    this.done = true;
+    return this.result;
+  }
+
+  private addBranch(options: BranchOptions<K, V>, index: number): string {
+    if (this.done) throw new TopologyError(`split ${this.splitter} is already ended`);
+    const child = `${this.splitter}${options.name ?? String(index)}`;
+    this.ctx.newName(child);
+    this.ctx.topology.addNode({
+      kind: 'processor',
+      name: child,
+      parents: [this.splitter],
+      stores: [],
+      create: records(() => ops.passThrough()),
+    });
+    const stream = new KStream(this.ctx, { ...this.parent, node: child });
+    if (options.chain !== undefined) this.result[child] = options.chain(stream);
+    else if (options.consume !== undefined) options.consume(stream);
+    else this.result[child] = stream;
+    return child;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * fjord's streams: a Kafka-Streams-like DSL on RxJS. Build a topology with
+ * {@link StreamsBuilder}, test it in memory with {@link TestDriver}, run it with `StreamsApp`.
+ *
+ * @example
+ * ```ts
+ * import { StreamsBuilder, Serdes } from 'fjord/streams';
+ * import * as rxjs from 'rxjs';
+ *
+ * const b = new StreamsBuilder();
+ * b.stream('orders', { key: Serdes.string(), value: Serdes.json<Order>() })
+ *   .filter((k, o) => o.amount > 0)
+ *   .mapValues((o) => ({ ...o, amount: Math.round(o.amount * 100) }))
+ *   .pipe(rxjs.filter((r) => r.headers['test'] === undefined))
+ *   .to('orders-clean');
+ * const topology = b.build();
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+// DSL
+export { StreamsBuilder } from './dsl/streams-builder.js';
+export { KStream, BranchedKStream, type BranchOptions } from './dsl/kstream.js';
+export type { Named, StreamOptions, ToOptions, RepartitionOptions } from './dsl/options.js';
+export type { KeyValue } from './operators/key-value.js';
+
+// Serdes
+export {
+  Serdes,
+  SerdeError,
+  type Serde,
+  type SerdeContext,
+  type Serializer,
+  type Deserializer,
+  type JsonSerdeOptions,
+  type SerdeErrorOptions,
+  type SerdeSide,
+} from './serde/index.js';
+
+// Records, topology, Processor API
+export type { StreamRecord, StreamHeaders, SourcePosition } from './runtime/stream-record.js';
+export { Topology, type SourceOptions, type SinkOptions } from './runtime/topology.js';
+export type { TopicNameExtractor, StreamPartitioner } from './runtime/topology-nodes.js';
+export {
+  TopologyDescription,
+  type NodeDescription,
+  type SourceDescription,
+  type ProcessorDescription,
+  type SinkDescription,
+  type SubtopologyDescription,
+} from './runtime/topology-description.js';
+export type {
+  Processor,
+  ProcessorSupplier,
+  ProcessorContext,
+  FixedKeyProcessor,
+  FixedKeyProcessorSupplier,
+  FixedKeyProcessorContext,
+  RecordContext,
+  PunctuationType,
+  Punctuator,
+  Cancellable,
+} from './runtime/processor.js';
+export { taskName, type TaskId, type TimestampExtractor } from './runtime/task.js';
+
+// Errors
+export { StreamsError, TopologyError, type StreamsErrorOptions } from './runtime/streams-error.js';
+export type {
+  ErrorStage,
+  ErrorContext,
+  ErrorResponse,
+  ErrorHandling,
+} from './runtime/error-handling.js';
+export {
+  createErrorHandling,
+  DLQ_ERROR_HEADERS,
+  type ErrorPolicy,
+  type ErrorHandlingOptions,
+  type ErrorCounters,
+  type DefaultErrorHandling,
+} from './runtime/default-error-handling.js';
+export type { RecordCollector, OutgoingRecord } from './runtime/record-collector.js';
+
+// Testing
+export {
+  TestDriver,
+  type TestDriverOptions,
+  type RebalanceOptions,
+} from './testing/test-driver.js';
+export {
+  TestInputTopic,
+  TestOutputTopic,
+  type TestRecord,
+  type TestInputRecord,
+  type PipeOptions,
+  type InputTopicOptions,
+} from './testing/test-topics.js';
+
+// Runtime: running a topology against a Kafka-protocol cluster
+export {
+  StreamsApp,
+  type StreamsAppOptions,
+  type StreamsMetrics,
+  type CloseOptions,
+} from './runtime/streams-app.js';
+export type { StreamsConfig, ProcessingGuarantee } from './runtime/streams-config.js';
+export type { StreamsState, StateListener } from './runtime/streams-state.js';
+export type {
+  RunnableTopology,
+  SubtopologySpec,
+  InternalTopicSpec,
+  TopicRef,
+} from './runtime/runnable-topology.js';
+export type { Task, TaskEnvironment } from './runtime/task.js';

@@ -1,0 +1,78 @@
+/**
+ * The contract between a topology and whatever runs it (StreamsApp over Kafka, the TestDriver in
+ * memory): the topology is split into sub-topologies; each (sub-topology, partition) pair is a
+ * task; the runner feeds a task the records of its input partitions, in offset order per
+ * partition.
+ */
+import type { ConsumerRecord, Logger } from '../../core/index.js';
+import type { Serde } from '../serde/index.js';
+
+import type { ErrorHandling } from './error-handling.js';
+import type { RecordCollector } from './record-collector.js';
+
+/**
+ * A task: one partition of one sub-topology. `name` is Kafka Streams' `<subtopology>_<partition>`.
+ *
+ * @example
+ * ```ts
+ * const id: TaskId = { subtopology: 0, partition: 3 };
+ * ```
+ */
+export interface TaskId {
+  readonly subtopology: number;
+  readonly partition: number;
+}
+
+/**
+ * `0_3` for sub-topology 0, partition 3.
+ *
+ * @example
+ * ```ts
+ * taskName({ subtopology: 0, partition: 3 }); // '0_3'
+ * ```
+ */
+export function taskName(id: TaskId): string {
+  return `${id.subtopology}_${id.partition}`;
+}
+
+/**
+ * Picks a record's event time; the default takes the record's own timestamp.
+ *
+ * @example
+ * ```ts
+ * const fromPayload: TimestampExtractor = (r, partitionTimeMs) =>
+ *   (JSON.parse(r.value?.toString() ?? '{}') as { ts?: number }).ts ?? partitionTimeMs;
+ * ```
+ */
+export type TimestampExtractor = (record: ConsumerRecord, partitionTimeMs: number) => number;
+
+/** What a runner gives each task it creates. */
+export interface TaskEnvironment {
+  readonly applicationId: string;
+  readonly collector: RecordCollector;
+  readonly errors: ErrorHandling;
+  readonly logger: Logger;
+  /** Wall-clock time for wall-clock punctuators and processors; injected so tests control it. */
+  readonly wallClockMs: () => number;
+  /** Serdes for sources and sinks that name none (`default.key.serde` / `default.value.serde`). */
+  readonly defaultKeySerde?: Serde<unknown>;
+  readonly defaultValueSerde?: Serde<unknown>;
+  readonly timestampExtractor?: TimestampExtractor;
+}
+
+/** A running task. */
+export interface Task {
+  readonly id: TaskId;
+  /** The largest event time this task has seen (-1 before the first record). */
+  readonly streamTimeMs: number;
+  /**
+   * Runs one input record through the sub-topology, synchronously: when this returns, every
+   * output it caused has been handed to the collector. Throws when an error handler answers
+   * `fail` or the topology breaks; the task is then unusable.
+   */
+  process(record: ConsumerRecord): void;
+  /** Fires the wall-clock punctuators that are due at `nowMs`. */
+  punctuateWallClock(nowMs: number): void;
+  /** Closes the processors (their `close()`), cancels punctuators. */
+  close(): void;
+}

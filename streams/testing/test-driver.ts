@@ -1,0 +1,329 @@
+/**
+ * The TestDriver runs a topology in memory, synchronously, without a broker: piping a record
+ * processes it and everything it causes (repartition topics are drained until quiescent) before
+ * the call returns. Unlike Kafka Streams' TopologyTestDriver it runs several partitions (one
+ * task per sub-topology and partition; records placed by murmur2 of the serialized key, as the
+ * producer places them) and simulates rebalances (tasks closed and re-created).
+ */
+import { ConfigError, silentLogger, type ConsumerRecord, type Logger } from '../../core/index.js';
+import type { Serde } from '../serde/index.js';
+import {
+  createErrorHandling,
+  type DefaultErrorHandling,
+  type ErrorCounters,
+  type ErrorPolicy,
+} from '../runtime/default-error-handling.js';
+import type { RecordCollector } from '../runtime/record-collector.js';
+import { toRecordHeaders } from '../runtime/record-headers.js';
+import { resolveTopic, type RunnableTopology } from '../runtime/runnable-topology.js';
+import {
+  taskName,
+  type Task,
+  type TaskEnvironment,
+  type TaskId,
+  type TimestampExtractor,
+} from '../runtime/task.js';
+
+import { InMemoryTopics, type AppendRecord } from './in-memory-topics.js';
+import {
+  TestInputTopic,
+  TestOutputTopic,
+  type DriverTopics,
+  type InputTopicOptions,
+} from './test-topics.js';
+
+/**
+ * Settings of a {@link TestDriver}.
+ *
+ * @example
+ * ```ts
+ * const options: TestDriverOptions = { partitions: 4, errors: { deserialization: 'log-and-continue', deadLetterQueueTopic: 'dlq' } };
+ * ```
+ */
+export interface TestDriverOptions {
+  /** Partitions of every topic not listed in `topicPartitions`; default 1. */
+  readonly partitions?: number;
+  /** Partition counts of particular topics (internal ones by their full name). */
+  readonly topicPartitions?: Readonly<Record<string, number>>;
+  /** Default `test-driver`; prefixes internal topics. */
+  readonly applicationId?: string;
+  /** The simulated wall clock at the start; default 0. */
+  readonly initialWallClockMs?: number;
+  readonly defaultKeySerde?: Serde<unknown>;
+  readonly defaultValueSerde?: Serde<unknown>;
+  readonly timestampExtractor?: TimestampExtractor;
+  /** Error policies per stage (default `'fail'` each) and the dead-letter topic. */
+  readonly errors?: {
+    readonly deserialization?: ErrorPolicy;
+    readonly processing?: ErrorPolicy;
+    readonly production?: ErrorPolicy;
+    readonly deadLetterQueueTopic?: string;
+  };
+  /** Default: silent. */
+  readonly logger?: Logger;
+}
+
+/**
+ * Which tasks {@link TestDriver.simulateRebalance} moves: task names (`'0_1'`) or ids; all by default.
+ *
+ * @example
+ * ```ts
+ * driver.simulateRebalance({ moved: ['0_1', { subtopology: 1, partition: 1 }] });
+ * ```
+ */
+export interface RebalanceOptions {
+  readonly moved?: readonly (string | TaskId)[];
+}
+
+/**
+ * Runs a topology in memory for unit tests.
+ *
+ * @example
+ * ```ts
+ * const driver = new TestDriver(builder.build(), { partitions: 4 });
+ * const input = driver.createInputTopic('orders', Serdes.string(), Serdes.json<Order>());
+ * const output = driver.createOutputTopic('orders-clean', Serdes.string(), Serdes.json<Order>());
+ * input.pipeInput('o-1', { amount: 1.5 }, { timestamp: 0 });
+ * expect(output.readValue()).toEqual({ amount: 150 });
+ * driver.close();
+ * ```
+ */
+export class TestDriver {
+  /** The application id prefixing internal topics. */
+  readonly applicationId: string;
+  private wallClock: number;
+  private readonly topics: InMemoryTopics;
+  /** Full topic name → the sub-topology reading it. */
+  private readonly readers = new Map<string, number>();
+  private readonly partitionCounts = new Map<string, number>();
+  private readonly tasks = new Map<string, Task>();
+  private readonly queue: ConsumerRecord[] = [];
+  private readonly readPositions = new Map<string, number>();
+  private readonly handling: DefaultErrorHandling;
+  private readonly env: TaskEnvironment;
+  private closed = false;
+
+  constructor(
+    private readonly topology: RunnableTopology,
+    private readonly options: TestDriverOptions = {},
+  ) {
+    this.applicationId = options.applicationId ?? 'test-driver';
+    this.wallClock = options.initialWallClockMs ?? 0;
+    this.topics = new InMemoryTopics((topic) => this.partitionsOf(topic));
+    const collector: RecordCollector = {
+      pending: 0,
+      send: (record) => {
+        this.append({ ...record, headers: toRecordHeaders(record.headers) });
+      },
+      flush: () => Promise.resolve(),
+    };
+    const logger = options.logger ?? silentLogger;
+    const errors = options.errors ?? {};
+    this.handling = createErrorHandling({
+      ...errors,
+      logger,
+      collector,
+      wallClockMs: () => this.wallClock,
+    });
+    this.env = {
+      applicationId: this.applicationId,
+      collector,
+      errors: this.handling,
+      logger,
+      wallClockMs: () => this.wallClock,
+      ...(options.defaultKeySerde === undefined
+        ? {}
+        : { defaultKeySerde: options.defaultKeySerde }),
+      ...(options.defaultValueSerde === undefined
+        ? {}
+        : { defaultValueSerde: options.defaultValueSerde }),
+      ...(options.timestampExtractor === undefined
+        ? {}
+        : { timestampExtractor: options.timestampExtractor }),
+    };
+    this.sizeInternalTopics();
+    for (const sub of topology.subtopologies) {
+      const counts = sub.sourceTopics.map((t) =>
+        this.partitionsOf(resolveTopic(t, this.applicationId)),
+      );
+      if (new Set(counts).size > 1)
+        throw new ConfigError(
+          `sub-topology ${sub.id} reads topics with different partition counts: ${counts.join(', ')}`,
+        );
+      for (const t of sub.sourceTopics)
+        this.readers.set(resolveTopic(t, this.applicationId), sub.id);
+      for (let partition = 0; partition < (counts[0] ?? 0); partition++) {
+        const id = { subtopology: sub.id, partition };
+        this.tasks.set(taskName(id), topology.createTask(id, this.envFor(id)));
+      }
+    }
+  }
+
+  /** The simulated wall clock, epoch ms. */
+  get wallClockMs(): number {
+    return this.wallClock;
+  }
+
+  /** How many failures each stage saw and how many records were dead-lettered. */
+  get errorCounters(): ErrorCounters {
+    return this.handling.counters;
+  }
+
+  /** The tasks, by name (`<sub-topology>_<partition>`). */
+  taskNames(): string[] {
+    return [...this.tasks.keys()];
+  }
+
+  /** The stream time of task `name`; -1 before its first record. */
+  streamTimeMs(name: string): number {
+    return this.task(name).streamTimeMs;
+  }
+
+  /** An input topic (one the topology reads) with serdes for piping records into it. */
+  createInputTopic<K, V>(
+    name: string,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+    options?: InputTopicOptions,
+  ): TestInputTopic<K, V> {
+    if (!this.readers.has(name)) throw new ConfigError(`the topology reads no topic ${name}`);
+    return new TestInputTopic(this.driverTopics(), name, keySerde, valueSerde, options);
+  }
+
+  /** An output topic (any topic, a dead-letter topic too) with serdes for reading it. */
+  createOutputTopic<K, V>(
+    name: string,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): TestOutputTopic<K, V> {
+    return new TestOutputTopic(this.driverTopics(), name, keySerde, valueSerde);
+  }
+
+  /** Advances the wall clock and fires the wall-clock punctuators now due, task by task. */
+  advanceWallClockTime(ms: number): void {
+    this.assertOpen();
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new ConfigError(`cannot advance the wall clock by ${ms} ms`);
+    this.wallClock += ms;
+    for (const task of this.tasks.values()) {
+      task.punctuateWallClock(this.wallClock);
+      this.drain();
+    }
+  }
+
+  /**
+   * Closes the `moved` tasks (all by default) and creates them afresh, as when a rebalance
+   * moves them to another instance: processors are closed and re-initialised, punctuators
+   * rescheduled, stream time starts over. Returns the names of the moved tasks.
+   */
+  simulateRebalance(options: RebalanceOptions = {}): string[] {
+    this.assertOpen();
+    const names =
+      options.moved?.map((m) => (typeof m === 'string' ? m : taskName(m))) ?? this.taskNames();
+    for (const name of names) {
+      const old = this.task(name);
+      old.close();
+      this.tasks.set(name, this.topology.createTask(old.id, this.envFor(old.id)));
+    }
+    return names;
+  }
+
+  /** Moves every task: {@link TestDriver.simulateRebalance} with no options. */
+  rebalance(): string[] {
+    return this.simulateRebalance();
+  }
+
+  /** Closes every task. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const task of this.tasks.values()) task.close();
+  }
+
+  private envFor(id: TaskId): TaskEnvironment {
+    return { ...this.env, logger: this.env.logger.child({ task: taskName(id) }) };
+  }
+
+  private driverTopics(): DriverTopics {
+    const wallClock = (): number => this.wallClock;
+    return {
+      get wallClockMs() {
+        return wallClock();
+      },
+      pipe: (r) => {
+        this.assertOpen();
+        this.append(r);
+        this.drain();
+      },
+      read: (topic) => {
+        const position = this.readPositions.get(topic) ?? 0;
+        const record = this.topics.records(topic)[position];
+        if (record !== undefined) this.readPositions.set(topic, position + 1);
+        return record;
+      },
+      remaining: (topic) =>
+        this.topics.records(topic).length - (this.readPositions.get(topic) ?? 0),
+    };
+  }
+
+  private append(record: AppendRecord): void {
+    const stored = this.topics.append(record);
+    if (this.readers.has(stored.topic)) this.queue.push(stored);
+  }
+
+  private drain(): void {
+    try {
+      for (let r = this.queue.shift(); r !== undefined; r = this.queue.shift()) {
+        this.task(`${this.readers.get(r.topic) ?? -1}_${r.partition}`).process(r);
+      }
+    } finally {
+      this.queue.length = 0;
+    }
+  }
+
+  private task(name: string): Task {
+    const task = this.tasks.get(name);
+    if (task === undefined)
+      throw new ConfigError(`no task ${name} (tasks: ${this.taskNames().join(', ')})`);
+    return task;
+  }
+
+  private partitionsOf(topic: string): number {
+    return (
+      this.partitionCounts.get(topic) ??
+      this.options.topicPartitions?.[topic] ??
+      this.options.partitions ??
+      1
+    );
+  }
+
+  private sizeInternalTopics(): void {
+    const specs = this.topology.internalTopics;
+    const sizeOf = (sub: number, seen: Set<string>): number => {
+      const topics = this.topology.subtopologies[sub]?.sourceTopics ?? [];
+      return Math.max(
+        1,
+        ...topics.map((t) => (t.internal ? size(t.name, seen) : this.partitionsOf(t.name))),
+      );
+    };
+    const size = (name: string, seen: Set<string>): number => {
+      const full = resolveTopic({ name, internal: true }, this.applicationId);
+      const known = this.partitionCounts.get(full);
+      if (known !== undefined) return known;
+      const spec = specs.find((s) => s.name === name);
+      if (spec === undefined || seen.has(name)) return this.partitionsOf(full);
+      seen.add(name);
+      const n =
+        this.options.topicPartitions?.[full] ??
+        spec.partitions ??
+        Math.max(1, ...spec.partitionsFrom.map((s) => sizeOf(s, seen)));
+      this.partitionCounts.set(full, n);
+      return n;
+    };
+    for (const spec of specs) size(spec.name, new Set());
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ConfigError('the TestDriver is closed');
+  }
+}
