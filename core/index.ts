@@ -81,7 +81,7 @@ export {
   type OffsetSpec,
   type ListedOffset,
 } from './client/admin.js';
-export type { BrokerAddress } from './client/node-connections.js';
+export type { BrokerAddress } from './client/bootstrap.js';
 export {
   GroupAdmin,
   type GroupCoordinator,

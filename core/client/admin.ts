@@ -9,13 +9,14 @@ import {
   fetchMetadata,
   LATEST_TIMESTAMP,
   listOffsets,
-  topicLayout,
+  partitionsByLeader,
   type ListedOffset,
 } from './admin-requests.js';
+import { defaultBootstrap } from './bootstrap.js';
+import { Cluster } from './cluster.js';
 import { GroupAdmin } from './group-admin.js';
-import { NodeConnections } from './node-connections.js';
 
-export { parseBootstrap } from './node-connections.js';
+export { parseBootstrap } from './bootstrap.js';
 export type { ListedOffset } from './admin-requests.js';
 
 /** A topic as the admin client describes it. */
@@ -78,11 +79,9 @@ export type OffsetSpec = 'earliest' | 'latest' | { readonly timestamp: number };
 export class Admin {
   /** Consumer-group operations: list, describe, committed offsets, reset, delete. */
   readonly groups: GroupAdmin;
-  private readonly connection: KafkaConnection;
 
-  private constructor(private readonly nodes: NodeConnections) {
-    this.connection = nodes.bootstrap;
-    this.groups = new GroupAdmin(nodes);
+  private constructor(private readonly cluster: Cluster) {
+    this.groups = new GroupAdmin(cluster);
   }
 
   /**
@@ -90,15 +89,18 @@ export class Admin {
    * `$FJORD_BOOTSTRAP_SERVERS`, else `127.0.0.1:9092`).
    */
   static async connect(bootstrap?: string, clientId = 'fjord-admin'): Promise<Admin> {
-    return new Admin(await NodeConnections.connect(bootstrap, clientId));
+    return new Admin(
+      await Cluster.connect({ bootstrap: bootstrap ?? defaultBootstrap(), clientId }),
+    );
   }
 
-  private version(apiKey: number, clientMax: number): number {
-    return this.connection.pickVersion(apiKey, clientMax);
+  /** A connection for topic and config requests: the bootstrap broker while it is up. */
+  private connection(): Promise<KafkaConnection> {
+    return this.cluster.anyConnection();
   }
 
   async metadata(topics: readonly string[] | null): Promise<MetadataResponse> {
-    return fetchMetadata(this.nodes, topics);
+    return fetchMetadata(this.cluster, topics);
   }
 
   /**
@@ -123,7 +125,7 @@ export class Admin {
         : spec === 'latest'
           ? LATEST_TIMESTAMP
           : spec.timestamp;
-    return listOffsets(this.nodes, topic, timestamp, partitions);
+    return listOffsets(this.cluster, topic, timestamp, partitions);
   }
 
   async createTopic(
@@ -132,9 +134,10 @@ export class Admin {
     replicationFactor: number,
     configs: Readonly<Record<string, string>> = {},
   ): Promise<void> {
-    const response = await this.connection.send(
+    const connection = await this.connection();
+    const response = await connection.send(
       ApiKey.CREATE_TOPICS,
-      this.version(ApiKey.CREATE_TOPICS, 7),
+      connection.pickVersion(ApiKey.CREATE_TOPICS, 7),
       {
         topics: [
           {
@@ -154,8 +157,9 @@ export class Admin {
   }
 
   async deleteTopic(name: string): Promise<void> {
-    const version = this.version(ApiKey.DELETE_TOPICS, 6);
-    const response = await this.connection.send(ApiKey.DELETE_TOPICS, version, {
+    const connection = await this.connection();
+    const version = connection.pickVersion(ApiKey.DELETE_TOPICS, 6);
+    const response = await connection.send(ApiKey.DELETE_TOPICS, version, {
       ...(version >= 6
         ? { topics: [{ name, topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }] }
         : { topicNames: [name] }),
@@ -174,9 +178,10 @@ export class Admin {
     name: string,
     set: Readonly<Record<string, string | null>>,
   ): Promise<void> {
-    const response = await this.connection.send(
+    const connection = await this.connection();
+    const response = await connection.send(
       ApiKey.INCREMENTAL_ALTER_CONFIGS,
-      this.version(ApiKey.INCREMENTAL_ALTER_CONFIGS, 1),
+      connection.pickVersion(ApiKey.INCREMENTAL_ALTER_CONFIGS, 1),
       {
         resources: [
           {
@@ -204,18 +209,7 @@ export class Admin {
     const offsets = async (spec: OffsetSpec): Promise<Map<number, number>> =>
       new Map([...(await this.listOffsets(name, spec))].map(([p, o]) => [p, o.offset]));
     const [starts, ends] = [await offsets('earliest'), await offsets('latest')];
-    const configs = await this.connection.send(
-      ApiKey.DESCRIBE_CONFIGS,
-      this.version(ApiKey.DESCRIBE_CONFIGS, 4),
-      {
-        resources: [{ resourceType: RESOURCE_TOPIC, resourceName: name, configurationKeys: null }],
-        includeSynonyms: false,
-        includeDocumentation: false,
-      },
-    );
-    const result = configs.results[0];
-    if (result !== undefined)
-      check(result.errorCode, result.errorMessage, `describe configs of ${name}`);
+    const configs = await this.describeConfigs('topic', name);
     return {
       name,
       topicId: undefined,
@@ -229,11 +223,7 @@ export class Admin {
           logStartOffset: starts.get(p.partitionIndex) ?? -1,
           logEndOffset: ends.get(p.partitionIndex) ?? -1,
         })),
-      configs: (result?.configs ?? []).map((c) => ({
-        name: c.name,
-        value: c.value,
-        isDefault: c.configSource !== CONFIG_SOURCE_DYNAMIC_TOPIC,
-      })),
+      configs: configs.map((c) => ({ name: c.name, value: c.value, isDefault: c.isDefault })),
     };
   }
 
@@ -246,9 +236,10 @@ export class Admin {
    * ```
    */
   async createPartitions(topic: string, totalCount: number): Promise<void> {
-    const response = await this.connection.send(
+    const connection = await this.connection();
+    const response = await connection.send(
       ApiKey.CREATE_PARTITIONS,
-      this.version(ApiKey.CREATE_PARTITIONS, 3),
+      connection.pickVersion(ApiKey.CREATE_PARTITIONS, 3),
       {
         topics: [{ name: topic, count: totalCount, assignments: null }],
         timeoutMs: 30_000,
@@ -272,29 +263,23 @@ export class Admin {
     topic: string,
     beforeOffsets: ReadonlyMap<number, number>,
   ): Promise<Map<number, number>> {
-    const leaders = await topicLayout(this.nodes, topic);
-    const byLeader = new Map<number, { partitionIndex: number; offset: number }[]>();
-    for (const [partition, offset] of beforeOffsets) {
-      const leader = leaders.get(partition);
-      if (leader === undefined) {
-        throw new FjordError(
-          `${topic}-${partition} does not exist`,
-          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-        );
-      }
-      byLeader.set(leader, [
-        ...(byLeader.get(leader) ?? []),
-        { partitionIndex: partition, offset },
-      ]);
-    }
+    const byLeader = await partitionsByLeader(this.cluster, topic, [...beforeOffsets.keys()]);
     const starts = new Map<number, number>();
     for (const [leader, partitions] of byLeader) {
-      const connection = await this.nodes.forNode(leader);
+      const connection = await this.cluster.connection(leader);
       const response = await connection.send(
         ApiKey.DELETE_RECORDS,
         connection.pickVersion(ApiKey.DELETE_RECORDS, 2),
         {
-          topics: [{ name: topic, partitions }],
+          topics: [
+            {
+              name: topic,
+              partitions: partitions.map((p) => ({
+                partitionIndex: p,
+                offset: beforeOffsets.get(p) ?? -1,
+              })),
+            },
+          ],
           timeoutMs: 30_000,
         },
       );
@@ -339,9 +324,10 @@ export class Admin {
    * ```
    */
   async describeConfigs(type: 'topic' | 'broker', name: string): Promise<ConfigEntry[]> {
-    const response = await this.connection.send(
+    const connection = await this.connection();
+    const response = await connection.send(
       ApiKey.DESCRIBE_CONFIGS,
-      this.version(ApiKey.DESCRIBE_CONFIGS, 4),
+      connection.pickVersion(ApiKey.DESCRIBE_CONFIGS, 4),
       {
         resources: [
           { resourceType: type === 'topic' ? 2 : 4, resourceName: name, configurationKeys: null },
@@ -362,6 +348,6 @@ export class Admin {
   }
 
   async close(): Promise<void> {
-    await this.nodes.close();
+    await this.cluster.close();
   }
 }

@@ -7,7 +7,7 @@ import { ErrorCode, errorName } from '../util/error-codes.js';
 import { FjordError } from '../util/errors.js';
 import { silentLogger } from '../util/logger.js';
 import type { Logger } from '../util/logger.js';
-import { parseBootstrap } from './node-connections.js';
+import { parseBootstrap } from './bootstrap.js';
 
 /** What every fjord client takes to reach a cluster. */
 export interface ClientOptions {
@@ -75,7 +75,7 @@ export class Cluster {
   private readonly brokers = new Map<number, BrokerInfo>();
   private readonly topics = new Map<string, TopicInfo>();
   private readonly connections = new Map<string, Promise<KafkaConnection>>();
-  private readonly coordinators = new Map<string, number>();
+  private readonly coordinators = new Map<string, BrokerInfo>();
   private bootstrapConnection: KafkaConnection | undefined;
   private fetchedAtMs = -Infinity;
   private refreshing: Promise<void> | undefined;
@@ -288,19 +288,28 @@ export class Cluster {
    * {@link Cluster.forgetCoordinator} on NOT_COORDINATOR or COORDINATOR_NOT_AVAILABLE.
    */
   async coordinatorConnection(groupId: string): Promise<KafkaConnection> {
-    let nodeId = this.coordinators.get(groupId);
-    if (nodeId === undefined) {
-      nodeId = await this.findCoordinator(groupId);
-      this.coordinators.set(groupId, nodeId);
+    return this.connection((await this.coordinator(groupId)).nodeId, 'coordinator');
+  }
+
+  /**
+   * A group's coordinator, found with FindCoordinator and cached until
+   * {@link Cluster.forgetCoordinator}. Throws {@link FjordError} with the broker's error code
+   * (COORDINATOR_NOT_AVAILABLE and COORDINATOR_LOAD_IN_PROGRESS are retriable).
+   */
+  async coordinator(groupId: string): Promise<BrokerInfo> {
+    let found = this.coordinators.get(groupId);
+    if (found === undefined) {
+      found = await this.findCoordinator(groupId);
+      this.coordinators.set(groupId, found);
     }
-    return this.connection(nodeId, 'coordinator');
+    return found;
   }
 
   forgetCoordinator(groupId: string): void {
     this.coordinators.delete(groupId);
   }
 
-  private async findCoordinator(groupId: string): Promise<number> {
+  private async findCoordinator(groupId: string): Promise<BrokerInfo> {
     const connection = await this.anyConnection();
     const version = connection.pickVersion(ApiKey.FIND_COORDINATOR, FIND_COORDINATOR_MAX_VERSION);
     const response = await connection.send(
@@ -308,21 +317,27 @@ export class Cluster {
       version,
       version >= 4 ? { keyType: 0, coordinatorKeys: [groupId] } : { key: groupId, keyType: 0 },
     );
-    const found = version >= 4 ? response.coordinators?.[0] : undefined;
-    const errorCode = found?.errorCode ?? response.errorCode ?? 0;
+    const found = version >= 4 ? response.coordinators?.find((c) => c.key === groupId) : undefined;
+    const errorCode =
+      found?.errorCode ??
+      response.errorCode ??
+      (version >= 4 ? ErrorCode.COORDINATOR_NOT_AVAILABLE : 0);
     if (errorCode !== 0) {
+      const message = found?.errorMessage ?? response.errorMessage;
       throw new FjordError(
-        `no coordinator for group ${groupId}: ${errorName(errorCode)}`,
+        `no coordinator for group ${groupId}: ${errorName(errorCode)}` +
+          (message ? ` (${message})` : ''),
         errorCode as ErrorCode,
       );
     }
-    const nodeId = found?.nodeId ?? response.nodeId ?? -1;
-    const host = found?.host ?? response.host;
-    const port = found?.port ?? response.port;
+    const coordinator: BrokerInfo = {
+      nodeId: found?.nodeId ?? response.nodeId ?? -1,
+      host: found?.host ?? response.host ?? '',
+      port: found?.port ?? response.port ?? -1,
+    };
     // librdkafka trusts the address FindCoordinator returns; keep it in case metadata lags.
-    if (!this.brokers.has(nodeId) && host !== undefined && port !== undefined)
-      this.brokers.set(nodeId, { nodeId, host, port });
-    return nodeId;
+    if (!this.brokers.has(coordinator.nodeId)) this.brokers.set(coordinator.nodeId, coordinator);
+    return coordinator;
   }
 
   /** Closes every connection. */

@@ -4,7 +4,8 @@
  * (as an admin: generation -1, no member id; the coordinator accepts it only for an Empty group)
  * and DeleteGroups at the group's coordinator. Coordinator errors that Kafka calls retriable
  * (loading, not available, not coordinator, a lost connection) are retried with backoff until a
- * deadline, rediscovering the coordinator when it may have moved.
+ * deadline, rediscovering the coordinator when it may have moved. Lag and offset-reset plans,
+ * which combine committed offsets with the partitions' offsets, are in group-offsets.ts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -13,97 +14,35 @@ import { ApiKey } from '../protocol/messages/index.js';
 import type { OffsetFetchResponse } from '../protocol/messages/offset-fetch.js';
 import { ErrorCode, errorName, isRetriable } from '../util/error-codes.js';
 import { FjordError } from '../util/errors.js';
+import { check, topicLayout } from './admin-requests.js';
+import type { Cluster } from './cluster.js';
 import {
-  check,
-  EARLIEST_TIMESTAMP,
-  LATEST_TIMESTAMP,
-  listOffsets,
-  topicLayout,
-} from './admin-requests.js';
-import { planReset, type PlannedOffset, type ResetSpec } from './offset-reset.js';
-import {
-  CONSUMER_PROTOCOL_TYPE,
-  decodeAssignment,
-  decodeSubscription,
-  type ConsumerSubscription,
-  type TopicPartitions,
-} from './consumer-protocol.js';
-import type { BrokerAddress, NodeConnections } from './node-connections.js';
+  byTopicPartition,
+  decodeMember,
+  type CommittedOffset,
+  type GroupCoordinator,
+  type GroupDescription,
+  type GroupListing,
+  type OffsetToCommit,
+  type PartitionLag,
+} from './group-model.js';
+import { partitionLags, planGroupReset } from './group-offsets.js';
+import type { PlannedOffset, ResetSpec } from './offset-reset.js';
 
-/** FindCoordinator's key type for consumer groups. */
-const KEY_TYPE_GROUP = 0;
-/** The first FindCoordinator version that takes a batch of keys. */
-const FIND_COORDINATOR_BATCHED = 4;
+export type {
+  CommittedOffset,
+  GroupCoordinator,
+  GroupDescription,
+  GroupListing,
+  GroupMember,
+  OffsetToCommit,
+  PartitionLag,
+} from './group-model.js';
+
 /** The first OffsetFetch version that takes a batch of groups. */
 const OFFSET_FETCH_BATCHED = 8;
 /** The first OffsetFetch version in which null topics means "all topics". */
 const OFFSET_FETCH_ALL_TOPICS = 2;
-
-/** The node coordinating a group. */
-export interface GroupCoordinator extends BrokerAddress {
-  readonly nodeId: number;
-}
-
-/** A group as ListGroups reports it. */
-export interface GroupListing {
-  readonly groupId: string;
-  /** `consumer` for Kafka consumers; other protocol types (connect, …) are listed too. */
-  readonly protocolType: string;
-  /** The state (`Empty`, `Stable`, …) when the broker reports it (ListGroups v4+). */
-  readonly state: string | undefined;
-}
-
-/** A member of a group, with its consumer-protocol subscription and assignment decoded. */
-export interface GroupMember {
-  readonly memberId: string;
-  readonly groupInstanceId: string | null;
-  readonly clientId: string;
-  readonly clientHost: string;
-  /** Undefined when the group is not a consumer group or the bytes do not decode. */
-  readonly subscription: ConsumerSubscription | undefined;
-  /** The partitions the leader assigned; empty during a rebalance. */
-  readonly assignment: readonly TopicPartitions[];
-}
-
-/** A group as DescribeGroups reports it. */
-export interface GroupDescription {
-  readonly groupId: string;
-  /** `Empty`, `Stable`, `PreparingRebalance`, `CompletingRebalance`, or `Dead` (no such group). */
-  readonly state: string;
-  readonly protocolType: string;
-  /** The assignment strategy the group chose, e.g. `range` or `RoundRobinAssigner`. */
-  readonly protocol: string;
-  readonly members: readonly GroupMember[];
-  readonly coordinator: GroupCoordinator;
-}
-
-/** A partition's committed offset. */
-export interface CommittedOffset {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-  readonly metadata: string | null;
-}
-
-/** An offset to commit for a partition. */
-export interface OffsetToCommit {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-}
-
-/** One row of `fjord groups describe`: a partition the group owns or has committed. */
-export interface PartitionLag {
-  readonly topic: string;
-  readonly partition: number;
-  /** The committed offset; undefined when the group has none. */
-  readonly currentOffset: number | undefined;
-  readonly logEndOffset: number;
-  /** logEndOffset - currentOffset; undefined without a committed offset. */
-  readonly lag: number | undefined;
-  /** The member owning the partition, if any. */
-  readonly member: GroupMember | undefined;
-}
 
 /** Settings of {@link GroupAdmin}. */
 export interface GroupAdminOptions {
@@ -111,46 +50,6 @@ export interface GroupAdminOptions {
   readonly retryTimeoutMs?: number;
   /** The first pause between retries, doubled up to 1 s; default 50 ms. */
   readonly retryBackoffMs?: number;
-}
-
-const byTopicPartition = (
-  a: { topic: string; partition: number },
-  b: { topic: string; partition: number },
-): number => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition);
-
-function decodeMember(
-  protocolType: string,
-  m: {
-    memberId: string;
-    groupInstanceId?: string | null;
-    clientId: string;
-    clientHost: string;
-    memberMetadata: Buffer;
-    memberAssignment: Buffer;
-  },
-): GroupMember {
-  let subscription: ConsumerSubscription | undefined;
-  let assignment: readonly TopicPartitions[] = [];
-  if (protocolType === CONSUMER_PROTOCOL_TYPE) {
-    try {
-      if (m.memberMetadata.length > 0) subscription = decodeSubscription(m.memberMetadata);
-    } catch {
-      // Not consumer-protocol bytes after all; describe what we can.
-    }
-    try {
-      assignment = decodeAssignment(m.memberAssignment).assignedPartitions;
-    } catch {
-      // As above.
-    }
-  }
-  return {
-    memberId: m.memberId,
-    groupInstanceId: m.groupInstanceId ?? null,
-    clientId: m.clientId,
-    clientHost: m.clientHost,
-    subscription,
-    assignment,
-  };
 }
 
 /**
@@ -167,13 +66,12 @@ function decodeMember(
  * ```
  */
 export class GroupAdmin {
-  private readonly coordinators = new Map<string, GroupCoordinator>();
   private readonly retryTimeoutMs: number;
   private readonly retryBackoffMs: number;
 
   /** @internal Built by `Admin`; reach it as `admin.groups`. */
   constructor(
-    private readonly nodes: NodeConnections,
+    private readonly cluster: Cluster,
     options: GroupAdminOptions = {},
   ) {
     this.retryTimeoutMs = options.retryTimeoutMs ?? 15_000;
@@ -183,7 +81,7 @@ export class GroupAdmin {
   /** The coordinator of `groupId` (FindCoordinator), retrying while none is available. */
   findCoordinator(groupId: string): Promise<GroupCoordinator> {
     return this.retrying(`find the coordinator of group ${groupId}`, () =>
-      this.coordinatorOf(groupId),
+      this.cluster.coordinator(groupId),
     );
   }
 
@@ -196,11 +94,11 @@ export class GroupAdmin {
    * ```
    */
   async list(): Promise<GroupListing[]> {
-    const nodes = await this.nodes.nodes();
+    await this.cluster.refreshMetadata();
     const perNode = await Promise.all(
-      [...nodes.keys()].map((nodeId) =>
+      this.cluster.brokerList().map(({ nodeId }) =>
         this.retrying(`list groups on node ${nodeId}`, async () => {
-          const connection = await this.nodes.forNode(nodeId);
+          const connection = await this.cluster.connection(nodeId);
           const version = connection.pickVersion(ApiKey.LIST_GROUPS, 4);
           const response = await connection.send(ApiKey.LIST_GROUPS, version, {
             statesFilter: [],
@@ -263,7 +161,7 @@ export class GroupAdmin {
           : await Promise.all(
               topics.map(async (name) => ({
                 name,
-                partitionIndexes: [...(await topicLayout(this.nodes, name)).keys()],
+                partitionIndexes: [...(await topicLayout(this.cluster, name)).keys()],
               })),
             );
       const response: OffsetFetchResponse = await connection.send(
@@ -305,41 +203,7 @@ export class GroupAdmin {
   ): Promise<{ description: GroupDescription; partitions: PartitionLag[] }> {
     const description = await this.describe(groupId);
     const committed = await this.committedOffsets(groupId);
-    const owners = new Map<string, GroupMember>();
-    const wanted = new Map<string, Set<number>>();
-    const want = (topic: string, partition: number): void => {
-      const set = wanted.get(topic) ?? new Set<number>();
-      set.add(partition);
-      wanted.set(topic, set);
-    };
-    for (const member of description.members) {
-      for (const { topic, partitions } of member.assignment) {
-        for (const p of partitions) {
-          owners.set(`${topic}\u0000${p}`, member);
-          want(topic, p);
-        }
-      }
-    }
-    for (const c of committed) want(c.topic, c.partition);
-    const committedBy = new Map(committed.map((c) => [`${c.topic}\u0000${c.partition}`, c.offset]));
-    const rows: PartitionLag[] = [];
-    for (const [topic, partitions] of wanted) {
-      const ends = await listOffsets(this.nodes, topic, LATEST_TIMESTAMP, [...partitions]);
-      for (const partition of partitions) {
-        const key = `${topic}\u0000${partition}`;
-        const logEndOffset = ends.get(partition)?.offset ?? -1;
-        const currentOffset = committedBy.get(key);
-        rows.push({
-          topic,
-          partition,
-          currentOffset,
-          logEndOffset,
-          lag: currentOffset === undefined ? undefined : Math.max(0, logEndOffset - currentOffset),
-          member: owners.get(key),
-        });
-      }
-    }
-    return { description, partitions: rows.sort(byTopicPartition) };
+    return { description, partitions: await partitionLags(this.cluster, description, committed) };
   }
 
   /**
@@ -386,7 +250,7 @@ export class GroupAdmin {
 
   /**
    * Plans a reset of the group's offsets for `targets` (every partition of a topic unless
-   * `partitions` names some) without committing anything; see {@link planReset}. Commit the
+   * `partitions` names some) without committing anything (see `planReset`). Commit the
    * result with {@link GroupAdmin.commitOffsets}.
    *
    * @example
@@ -403,36 +267,8 @@ export class GroupAdmin {
     targets: readonly { readonly topic: string; readonly partitions?: readonly number[] }[],
     spec: ResetSpec,
   ): Promise<PlannedOffset[]> {
-    const committed = new Map(
-      (await this.committedOffsets(groupId)).map((c) => [
-        `${c.topic}\u0000${c.partition}`,
-        c.offset,
-      ]),
-    );
-    const plan: PlannedOffset[] = [];
-    for (const { topic, partitions } of targets) {
-      const [starts, ends, forTime] = await Promise.all([
-        listOffsets(this.nodes, topic, EARLIEST_TIMESTAMP, partitions),
-        listOffsets(this.nodes, topic, LATEST_TIMESTAMP, partitions),
-        spec.kind === 'datetime'
-          ? listOffsets(this.nodes, topic, spec.timestampMs, partitions)
-          : Promise.resolve(undefined),
-      ]);
-      for (const partition of [...ends.keys()].sort((a, b) => a - b)) {
-        const offsetForTime = forTime?.get(partition)?.offset;
-        plan.push(
-          planReset(spec, {
-            topic,
-            partition,
-            logStartOffset: starts.get(partition)?.offset ?? 0,
-            logEndOffset: ends.get(partition)?.offset ?? 0,
-            committed: committed.get(`${topic}\u0000${partition}`),
-            ...(offsetForTime === undefined ? {} : { offsetForTime }),
-          }),
-        );
-      }
-    }
-    return plan;
+    const committed = await this.committedOffsets(groupId);
+    return planGroupReset(this.cluster, committed, targets, spec);
   }
 
   /**
@@ -459,40 +295,6 @@ export class GroupAdmin {
     return results;
   }
 
-  private async coordinatorOf(groupId: string): Promise<GroupCoordinator> {
-    const cached = this.coordinators.get(groupId);
-    if (cached !== undefined) return cached;
-    const connection = this.nodes.bootstrap;
-    const version = connection.pickVersion(ApiKey.FIND_COORDINATOR, 4);
-    const response = await connection.send(
-      ApiKey.FIND_COORDINATOR,
-      version,
-      version >= FIND_COORDINATOR_BATCHED
-        ? { keyType: KEY_TYPE_GROUP, coordinatorKeys: [groupId] }
-        : { key: groupId, keyType: KEY_TYPE_GROUP },
-    );
-    const found =
-      version >= FIND_COORDINATOR_BATCHED
-        ? response.coordinators?.find((c) => c.key === groupId)
-        : {
-            errorCode: response.errorCode ?? 0,
-            errorMessage: response.errorMessage ?? null,
-            nodeId: response.nodeId ?? -1,
-            host: response.host ?? '',
-            port: response.port ?? -1,
-          };
-    if (found === undefined) {
-      throw new FjordError(
-        `no coordinator for group ${groupId}`,
-        ErrorCode.COORDINATOR_NOT_AVAILABLE,
-      );
-    }
-    check(found.errorCode, found.errorMessage, `find the coordinator of group ${groupId}`);
-    const coordinator = { nodeId: found.nodeId, host: found.host, port: found.port };
-    this.coordinators.set(groupId, coordinator);
-    return coordinator;
-  }
-
   /** Runs `op` at the group's coordinator, retrying retriable failures (see the module comment). */
   private atCoordinator<T>(
     groupId: string,
@@ -500,13 +302,16 @@ export class GroupAdmin {
     op: (connection: KafkaConnection, coordinator: GroupCoordinator) => Promise<T>,
   ): Promise<T> {
     return this.retrying(`${verb} group ${groupId}`, async () => {
-      const coordinator = await this.coordinatorOf(groupId);
+      const coordinator = await this.cluster.coordinator(groupId);
       try {
-        return await op(await this.nodes.forAddress(coordinator), coordinator);
+        return await op(
+          await this.cluster.connection(coordinator.nodeId, 'coordinator'),
+          coordinator,
+        );
       } catch (err) {
         // The coordinator may have moved (or died): look it up again next time.
         if (err instanceof FjordError && err.code !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
-          this.coordinators.delete(groupId);
+          this.cluster.forgetCoordinator(groupId);
         throw err;
       }
     });

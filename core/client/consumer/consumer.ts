@@ -22,9 +22,9 @@ import {
   type ConsumerOptions,
 } from './consumer-options.js';
 import { batchStream } from './batch-stream.js';
+import { ConsumerSession } from './consumer-session.js';
 import { FetchBuffer } from './fetch-buffer.js';
-import { Fetcher } from './fetcher.js';
-import { GroupMember } from './group-member.js';
+import type { GroupMember } from './group-member.js';
 import { OffsetCommitter } from './offset-committer.js';
 import type { RetryPolicy } from './offsets.js';
 import { resolvePositions } from './position-resolver.js';
@@ -59,14 +59,11 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   private readonly buffer = new FetchBuffer();
   private readonly wakeup = new Wakeup();
   private readonly logger: Logger;
-  private cluster: Cluster | undefined;
+  private session: ConsumerSession | undefined;
   private connecting: Promise<void> | undefined;
-  private fetcher: Fetcher | undefined;
-  private member: GroupMember | undefined;
   private pendingError: Error | undefined;
   private pollChain: Promise<unknown> = Promise.resolve();
   private readonly committer: OffsetCommitter;
-  private readonly timers: NodeJS.Timeout[] = [];
   private closing = false;
   private closed: Promise<void> | undefined;
 
@@ -78,8 +75,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     this.committer = new OffsetCommitter({
       groupId: this.config.groupId,
       state: this.state,
-      cluster: () => this.cluster,
-      member: () => this.activeMember,
+      cluster: () => this.session?.cluster,
+      member: () => this.session?.activeMember,
       policy: () => this.policy(),
     });
     this.logger = (options.logger ?? silentLogger).child({ client: 'consumer' });
@@ -102,76 +99,20 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       await cluster.close();
       throw new FjordError('the consumer was closed while connecting', ErrorCode.INVALID_REQUEST);
     }
-    this.cluster = cluster;
-    const c = this.config;
-    this.fetcher = new Fetcher(
-      cluster,
-      this.state,
-      this.buffer,
-      { ...c, maxBufferedBytes: c.fetchMaxBytes },
-      {
-        onData: () => {
-          this.wakeup.notify();
-        },
-        onOutOfRange: (s) => {
-          if (c.autoOffsetReset === 'none')
-            this.fail(
-              new FjordError(
-                `${s.topic}-${s.partition}: fetch offset out of range`,
-                ErrorCode.OFFSET_OUT_OF_RANGE,
-              ),
-            );
-          else s.reset = c.autoOffsetReset;
-          this.wakeup.notify();
-        },
-        onError: (err) => {
-          this.fail(err);
-        },
+    this.session = new ConsumerSession(cluster, {
+      config: this.config,
+      state: this.state,
+      buffer: this.buffer,
+      committer: this.committer,
+      logger: this.logger,
+      notify: () => {
+        this.wakeup.notify();
       },
-      this.logger,
-    );
-    if (c.groupId !== undefined) this.member = this.newMember(cluster, c.groupId);
-    if (c.enableAutoCommit)
-      this.every(c.autoCommitIntervalMs, async () => {
-        if (!this.closing) await this.committer.commitProcessed();
-      });
-    this.every(Math.min(c.metadataMaxAgeMs, 300_000), () => this.checkMetadata());
-    if (this.state.mode.kind === 'pattern') this.updatePattern();
-  }
-
-  private newMember(cluster: Cluster, groupId: string): GroupMember {
-    const c = this.config;
-    return new GroupMember(
-      cluster,
-      { ...c, groupId, rebalanceTimeoutMs: c.maxPollIntervalMs },
-      {
-        subscribedTopics: () => this.state.subscribedTopics(),
-        ownedPartitions: () => this.state.partitions(),
-        revoke: (ps, how) => this.revoke(ps, how),
-        assign: async (ps) => {
-          this.state.add(ps);
-          await c.listeners.onAssigned?.(ps);
-          this.fetcher?.kick();
-        },
-        wake: () => {
-          this.wakeup.notify();
-        },
-        fatal: (err) => {
-          this.fail(err);
-        },
+      fail: (err) => {
+        this.fail(err);
       },
-      this.logger,
-    );
-  }
-
-  private every(ms: number, task: () => Promise<void>): void {
-    const timer = setInterval(() => {
-      void task().catch((err: unknown) => {
-        this.logger.warn({ err }, 'background task failed');
-      });
-    }, ms);
-    timer.unref();
-    this.timers.push(timer);
+      isClosing: () => this.closing,
+    });
   }
 
   private isClosing(): boolean {
@@ -194,8 +135,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         ErrorCode.INVALID_GROUP_ID,
       );
     this.state.subscribe(topics);
-    if (topics instanceof RegExp) this.updatePattern();
-    this.member?.requestRejoin('subscription changed');
+    if (topics instanceof RegExp) this.session?.updatePattern();
+    this.session?.member?.requestRejoin('subscription changed');
   }
 
   /**
@@ -208,27 +149,8 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
     this.changed();
   }
 
-  private updatePattern(): void {
-    const cluster = this.cluster;
-    if (cluster === undefined) return;
-    const topics = cluster.topicNames().map((name) => ({
-      name,
-      isInternal: cluster.cachedTopic(name)?.isInternal === true,
-    }));
-    if (this.state.matchPattern(topics)) this.member?.requestRejoin('pattern matches other topics');
-  }
-
-  private async checkMetadata(): Promise<void> {
-    if (this.cluster === undefined || this.closing) return;
-    await this.cluster.refreshMetadata();
-    this.updatePattern();
-    if (this.member?.metadataChanged() === true)
-      this.member.requestRejoin('partition count changed');
-    this.fetcher?.kick();
-  }
-
   private changed(): void {
-    this.fetcher?.kick();
+    this.session?.fetcher.kick();
     this.wakeup.notify();
   }
 
@@ -281,7 +203,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   /** The partitions of `topic`, from metadata (refreshed when the topic is not known yet). */
   async partitionsFor(topic: string): Promise<TopicPartition[]> {
     await this.connect();
-    const info = await this.cluster?.topic(topic);
+    const info = await this.session?.cluster.topic(topic);
     if (info?.errorCode !== 0)
       throw new FjordError(`topic ${topic} does not exist`, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     return info.partitions.map((p) => ({ topic, partition: p.partition }));
@@ -320,27 +242,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
 
   /** The group membership, unless the consumer assigns partitions itself. */
   private get activeMember(): GroupMember | undefined {
-    return this.state.mode.kind === 'assigned' ? undefined : this.member;
-  }
-
-  /** Before partitions go: commit what was processed (when auto commit is on), tell the listener. */
-  private async revoke(
-    partitions: readonly TopicPartition[],
-    how: 'revoked' | 'lost',
-  ): Promise<void> {
-    if (how === 'revoked' && this.config.enableAutoCommit) {
-      await this.committer.commitProcessed(partitions).catch((err: unknown) => {
-        this.logger.warn({ err }, 'commit before revoking partitions failed');
-      });
-    }
-    const listener =
-      how === 'revoked' ? this.config.listeners.onRevoked : this.config.listeners.onLost;
-    try {
-      await listener?.(partitions);
-    } finally {
-      this.state.remove(partitions);
-      for (const tp of partitions) this.buffer.clear(tp.topic, tp.partition);
-    }
+    return this.session?.activeMember;
   }
 
   /**
@@ -379,17 +281,17 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         continue;
       }
       const batch = this.buffer.take(this.state, this.config.maxPollRecords);
-      this.fetcher?.kick();
+      this.session?.fetcher.kick();
       if (batch !== undefined) return batch;
       await this.wakeup.wait(IDLE_WAIT_MS, signal);
     }
   }
 
   private async resolve(): Promise<void> {
-    const cluster = this.cluster;
-    if (cluster === undefined) return;
+    const session = this.session;
+    if (session === undefined) return;
     await resolvePositions({
-      cluster,
+      cluster: session.cluster,
       state: this.state,
       groupId: this.config.groupId,
       autoOffsetReset: this.config.autoOffsetReset,
@@ -398,7 +300,7 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
         this.committer.noteCommitted(key, offset);
       },
     });
-    this.fetcher?.kick();
+    session.fetcher.kick();
   }
 
   /** Batches of records, until the consumer closes: `for await (const batch of consumer)`. */
@@ -446,24 +348,6 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
   private async shutdown(): Promise<void> {
     this.closing = true;
     this.wakeup.notify();
-    for (const t of this.timers) clearInterval(t);
-    this.fetcher?.stop();
-    const member = this.activeMember;
-    const owned = this.state.partitions();
-    if (this.config.enableAutoCommit && (member === undefined || member.isStable)) {
-      await this.committer.commitProcessed().catch((err: unknown) => {
-        this.logger.warn({ err }, 'commit on close failed');
-      });
-    }
-    if (member !== undefined && owned.length > 0) {
-      const listener = member.isStable
-        ? this.config.listeners.onRevoked
-        : this.config.listeners.onLost;
-      await Promise.resolve(listener?.(owned)).catch((err: unknown) => {
-        this.logger.warn({ err }, 'rebalance listener failed on close');
-      });
-    }
-    await member?.leave();
-    await this.cluster?.close();
+    await this.session?.close();
   }
 }

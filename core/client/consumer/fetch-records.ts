@@ -13,11 +13,8 @@ import {
   batchSize,
   PRODUCER_ID_OFFSET,
 } from '../../protocol/records/batch-header.js';
-import {
-  decodeRecordBatch,
-  decodeRecordBatchInto,
-  iterateBatches,
-} from '../../protocol/records/record-batch.js';
+import { decodeRecordBatch, iterateBatches } from '../../protocol/records/record-batch.js';
+import { decodeFetchedBatch } from './fetched-record.js';
 import type { ConsumerRecord } from './types.js';
 
 /** Records decoded from one partition's data. */
@@ -60,9 +57,9 @@ export class PartitionDecoder {
   private readonly abortedProducers = new Set<number>();
 
   constructor(
-    private readonly topic: string,
-    private readonly partition: number,
-    private readonly bytes: Buffer,
+    readonly topic: string,
+    readonly partition: number,
+    readonly bytes: Buffer,
     private readonly fetchOffset: number,
     abortedTransactions: readonly AbortedTransaction[] | null,
   ) {
@@ -116,7 +113,7 @@ export class PartitionDecoder {
       if (transactional && this.abortedProducers.has(batchProducerId(bytes, pos)))
         minOffset = Infinity;
     }
-    decodeRecordBatchInto(bytes, pos, end, this.topic, this.partition, minOffset, out);
+    decodeFetchedBatch(this, pos, end, minOffset, out);
     this.pos = end;
     return true;
   }

@@ -11,7 +11,8 @@
  *
  * Rejoining happens only inside {@link GroupMember.ensureActive}, which the consumer calls from
  * its poll loop, so rebalance listeners run while the application is between batches, as Java
- * runs them inside `poll()`. Heartbeats run on their own timer and the `coordinator` connection.
+ * runs them inside `poll()`. Heartbeats (heartbeat.ts) run on their own timer and the
+ * `coordinator` connection.
  */
 import { ApiKey } from '../../protocol/messages/index.js';
 import type { JoinGroupResponse } from '../../protocol/messages/join-group.js';
@@ -25,7 +26,8 @@ import {
   encodeSubscription,
 } from '../consumer-protocol.js';
 import type { Assignor, RebalanceProtocol } from './assignors/assignor.js';
-import { sendHeartbeat, sendLeaveGroup } from './group-requests.js';
+import { sendLeaveGroup } from './group-requests.js';
+import { COORDINATOR_MOVED, Heartbeat } from './heartbeat.js';
 import { flatten, leaderAssign, toTopicPartitions } from './leader-assignment.js';
 import { NO_GENERATION, type Generation } from './offsets.js';
 import type { TopicPartition } from './types.js';
@@ -72,11 +74,6 @@ function minus(a: readonly TopicPartition[], b: readonly TopicPartition[]): Topi
   return a.filter((tp) => !keys.has(tpKey(tp.topic, tp.partition)));
 }
 
-const COORDINATOR_MOVED: ReadonlySet<number> = new Set([
-  ErrorCode.COORDINATOR_NOT_AVAILABLE,
-  ErrorCode.NOT_COORDINATOR,
-]);
-
 /**
  * One consumer's group membership.
  *
@@ -99,8 +96,7 @@ export class GroupMember {
   private assignedFrom = new Map<string, number>();
   private lost = false;
   private stable = false;
-  private heartbeatToken = 0;
-  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private readonly heartbeat: Heartbeat;
   private readonly closing = new AbortController();
   /** EAGER unless every assignor supports COOPERATIVE (Java's rule). */
   readonly protocol: RebalanceProtocol;
@@ -115,6 +111,23 @@ export class GroupMember {
     this.protocol = config.assignors.every((a) => a.protocols.includes('COOPERATIVE'))
       ? 'COOPERATIVE'
       : 'EAGER';
+    this.heartbeat = new Heartbeat(
+      cluster,
+      config,
+      {
+        generation: () => this.generation,
+        rebalancing: () => {
+          this.requestRejoin('the group is rebalancing');
+        },
+        lost: (code) => {
+          this.markLost(code);
+        },
+        fenced: (err) => {
+          hooks.fatal(err);
+        },
+      },
+      logger,
+    );
   }
 
   private isClosing(): boolean {
@@ -138,7 +151,7 @@ export class GroupMember {
   private markLost(code: number): void {
     this.lost = true;
     this.stable = false;
-    this.stopHeartbeat();
+    this.heartbeat.stop();
     this.generation = {
       ...NO_GENERATION,
       groupInstanceId: this.config.groupInstanceId,
@@ -152,7 +165,7 @@ export class GroupMember {
     while (this.needsJoin && !this.closing.signal.aborted) {
       await this.prepare();
       // Heartbeats kept the session alive while the listeners ran; JoinGroup takes over now.
-      this.stopHeartbeat();
+      this.heartbeat.stop();
       let joined: Step<JoinGroupResponse>;
       let synced: Step<TopicPartition[]> = RETRY;
       try {
@@ -169,7 +182,7 @@ export class GroupMember {
       if (synced.retry) continue;
       this.needsJoin = false;
       this.stable = true;
-      this.startHeartbeat();
+      this.heartbeat.start();
       await this.complete(synced.value);
     }
   }
@@ -339,63 +352,9 @@ export class GroupMember {
     return false;
   }
 
-  private startHeartbeat(): void {
-    this.stopHeartbeat();
-    const token = ++this.heartbeatToken;
-    const tick = async (): Promise<void> => {
-      if (token !== this.heartbeatToken) return;
-      await this.heartbeat();
-      if (token === this.heartbeatToken)
-        this.heartbeatTimer = setTimeout(
-          () => void tick(),
-          this.config.heartbeatIntervalMs,
-        ).unref();
-    };
-    this.heartbeatTimer = setTimeout(() => void tick(), this.config.heartbeatIntervalMs).unref();
-  }
-
-  private stopHeartbeat(): void {
-    this.heartbeatToken++;
-    clearTimeout(this.heartbeatTimer);
-    this.heartbeatTimer = undefined;
-  }
-
-  private async heartbeat(): Promise<void> {
-    const { groupId } = this.config;
-    try {
-      const errorCode = await sendHeartbeat(this.cluster, groupId, this.generation);
-      switch (errorCode) {
-        case ErrorCode.NONE:
-          return;
-        case ErrorCode.REBALANCE_IN_PROGRESS:
-          this.requestRejoin('the group is rebalancing');
-          return;
-        case ErrorCode.UNKNOWN_MEMBER_ID:
-        case ErrorCode.ILLEGAL_GENERATION:
-          this.markLost(errorCode);
-          return;
-        case ErrorCode.FENCED_INSTANCE_ID:
-          this.stopHeartbeat();
-          this.hooks.fatal(
-            new FjordError(
-              `group.instance.id ${this.config.groupInstanceId ?? ''} was fenced`,
-              errorCode,
-            ),
-          );
-          return;
-        default:
-          if (COORDINATOR_MOVED.has(errorCode)) this.cluster.forgetCoordinator(groupId);
-          this.logger.debug({ group: groupId, error: errorName(errorCode) }, 'heartbeat failed');
-      }
-    } catch (err) {
-      this.cluster.forgetCoordinator(groupId);
-      this.logger.debug({ group: groupId, err }, 'heartbeat failed');
-    }
-  }
-
   /** Stops heartbeats and leaves the group (a static member stays, as in Java). */
   async leave(): Promise<void> {
-    this.stopHeartbeat();
+    this.heartbeat.stop();
     this.closing.abort();
     const { memberId } = this.generation;
     const { groupId, groupInstanceId } = this.config;

@@ -21,6 +21,8 @@ export interface TopicPartitionOffset extends TopicPartition {
 /**
  * One consumed record. `key`, `value` and header values are views into the fetched response:
  * copy them to keep them beyond the processing of their batch without holding the response.
+ * The consumer makes `key` and `value` on first read, as accessors: a spread copy
+ * (`{ ...record }`) does not carry them, so name them when copying a record.
  *
  * @example
  * ```ts

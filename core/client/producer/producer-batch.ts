@@ -1,21 +1,14 @@
 /**
- * A producer batch (the records bound for one partition in one RecordBatch) and the per-partition
- * queue of them. A batch settles once, with one promise for all its records: `send()` derives a
- * record's result from the batch's by index, so no record needs a promise of its own until the
- * caller asks for one.
+ * A producer batch (the records bound for one partition in one RecordBatch, encoded as they are
+ * appended) and the per-partition queue of them. A batch settles once, with one promise for all
+ * its records, which `sendBatch()` waits on; a record's result is derived from the batch's by its
+ * index. Only `send()` gives a record a promise of its own.
  */
-import {
-  BASE_SEQUENCE_OFFSET,
-  PRODUCER_EPOCH_OFFSET,
-  PRODUCER_ID_OFFSET,
-  RECORD_BATCH_OVERHEAD,
-  updateBatchCrc,
-} from '../../protocol/records/batch-header.js';
+import { RECORD_BATCH_OVERHEAD, updateBatchCrc } from '../../protocol/records/batch-header.js';
 import type { CompressionType } from '../../protocol/records/compression.js';
-import type { RecordInput } from '../../protocol/records/record.js';
-import { encodeRecordBatch } from '../../protocol/records/record-batch.js';
 import { assert } from '../../util/assert.js';
-import type { RecordMetadata } from './producer-record.js';
+import type { PreparedRecord, RecordMetadata } from './producer-record.js';
+import { RecordBatchBuilder, restamp } from './record-batch-builder.js';
 
 /** The broker's answer for a batch. */
 export interface BatchResult {
@@ -25,10 +18,12 @@ export interface BatchResult {
   readonly logAppendTimeMs: number;
 }
 
-/** A record as a batch holds it: timestamp always set. */
-export type BatchRecord = RecordInput & { readonly timestamp: number };
+/** The buffer a partition's first batch starts with; later ones start at their predecessor's size. */
+const INITIAL_BATCH_BYTES = 1024;
 
 const noop = (): void => undefined;
+
+type RecordResolver = (metadata: RecordMetadata | PromiseLike<RecordMetadata>) => void;
 
 /** The batches of one partition, oldest first, and the partition's send state. */
 export class PartitionQueue {
@@ -45,6 +40,8 @@ export class PartitionQueue {
   nextSequence = 0;
   /** Idempotence: the last sequence the broker acknowledged, -1 for none (owned by idempotence.ts). */
   lastAckedSequence = -1;
+  /** Bytes a new batch's buffer starts with: about what the previous batch needed. */
+  capacityHintBytes = INITIAL_BATCH_BYTES;
   private batchIds = 0;
 
   constructor(
@@ -63,11 +60,11 @@ export class PartitionQueue {
     return last === undefined || last.closed ? undefined : last;
   }
 
-  /** Starts a new batch at the tail, closing the previous one. */
-  newBatch(nowMs: number): ProducerBatch {
+  /** Starts a new batch at the tail, closing the previous one; it is built into `buf`. */
+  newBatch(nowMs: number, buf: Buffer = Buffer.allocUnsafe(this.capacityHintBytes)): ProducerBatch {
     const last = this.batches.at(-1);
     if (last !== undefined) last.closed = true;
-    const batch = new ProducerBatch(this, nowMs, this.batchIds++);
+    const batch = new ProducerBatch(this, nowMs, this.batchIds++, buf);
     this.batches.push(batch);
     return batch;
   }
@@ -90,9 +87,8 @@ export class PartitionQueue {
 
 /** The records of one partition sent together as one RecordBatch. */
 export class ProducerBatch {
-  /** The records, until the batch is encoded; then only their timestamps are kept. */
-  private records: BatchRecord[] = [];
-  private timestamps: Float64Array | undefined;
+  /** The records, encoded as they are appended. */
+  private readonly builder: RecordBatchBuilder;
   /** Estimated encoded size: batch header plus each record's estimate. */
   sizeBytes = RECORD_BATCH_OVERHEAD;
   /** Bytes reserved against buffer.memory; released when the batch settles. */
@@ -118,13 +114,17 @@ export class ProducerBatch {
   readonly promise: Promise<BatchResult>;
   private resolveFn: (r: BatchResult) => void = noop;
   private rejectFn: (e: Error) => void = noop;
+  /** The resolve functions of `send()`'s per-record promises, by record index. */
+  private recordResolvers: (RecordResolver | undefined)[] | undefined;
 
   constructor(
     readonly queue: PartitionQueue,
     readonly createdMs: number,
     /** Creation order within the partition. */
     readonly id: number,
+    buf: Buffer,
   ) {
+    this.builder = new RecordBatchBuilder(buf);
     this.promise = new Promise<BatchResult>((resolve, reject) => {
       this.resolveFn = resolve;
       this.rejectFn = reject;
@@ -142,36 +142,23 @@ export class ProducerBatch {
 
   /** Records in the batch. */
   get recordCount(): number {
-    return this.timestamps?.length ?? this.records.length;
+    return this.builder.count;
   }
 
   /**
-   * The batch as a RecordBatch: encoded on the first call, after which the records are dropped
-   * (their timestamps kept) so they do not outlive the encoding. Later calls return the same
-   * bytes; if the producer fields changed since (a producer id reset restamped the batch), they
-   * are patched in place and the CRC recomputed.
+   * The batch as a RecordBatch: built on the first call, which closes it to further records.
+   * Later calls return the same bytes; if the producer fields changed since (a producer id reset
+   * restamped the batch), they are patched in place and the CRC recomputed.
    */
   encode(compression: CompressionType): Buffer {
     if (this.encoded === undefined) {
-      const records = this.records;
-      this.encoded = encodeRecordBatch(records, {
-        compression,
-        producerId: this.producerId,
-        producerEpoch: this.producerEpoch,
-        baseSequence: this.baseSequence,
-      });
-      const timestamps = new Float64Array(records.length);
-      for (let i = 0; i < records.length; i++) timestamps[i] = records[i]?.timestamp ?? 0;
-      this.timestamps = timestamps;
-      this.records = [];
+      this.closed = true;
+      this.encoded = this.builder.build(compression, this);
+      const used = this.builder.sizeBytes;
+      this.queue.capacityHintBytes = used + (used >>> 3);
     } else if (this.encodedStamp !== this.stamp()) {
-      const buf = this.encoded;
-      const hi = Math.floor(this.producerId / 0x1_0000_0000);
-      buf.writeInt32BE(hi, PRODUCER_ID_OFFSET);
-      buf.writeUInt32BE(this.producerId - hi * 0x1_0000_0000, PRODUCER_ID_OFFSET + 4);
-      buf.writeInt16BE(this.producerEpoch, PRODUCER_EPOCH_OFFSET);
-      buf.writeInt32BE(this.baseSequence, BASE_SEQUENCE_OFFSET);
-      updateBatchCrc(buf, 0);
+      restamp(this.encoded, this);
+      updateBatchCrc(this.encoded, 0);
     }
     this.encodedStamp = this.stamp();
     return this.encoded;
@@ -185,29 +172,44 @@ export class ProducerBatch {
    * Appends a record unless the batch is closed or it would pass `limitBytes` (a first record
    * always fits; one that does not fit closes the batch).
    */
-  tryAppend(record: BatchRecord, sizeBytes: number, limitBytes: number): boolean {
+  tryAppend(record: PreparedRecord, limitBytes: number): boolean {
     if (this.closed || this.encoded !== undefined) return false;
-    if (this.records.length > 0 && this.sizeBytes + sizeBytes > limitBytes) {
+    const size = record.sizeBytes;
+    if (this.builder.count > 0 && this.sizeBytes + size > limitBytes) {
       this.closed = true;
       return false;
     }
-    this.sizeBytes += sizeBytes;
-    this.reservedBytes += sizeBytes;
-    this.records.push(record);
+    this.sizeBytes += size;
+    this.reservedBytes += size;
+    this.builder.append(record);
     return true;
   }
 
   /** Where record `index` was written; call after the batch succeeded. */
   metadataAt(index: number): RecordMetadata {
     const result = this.result;
-    const timestamp = this.timestamps?.[index];
-    assert(result !== undefined && timestamp !== undefined, 'metadataAt before success');
+    assert(result !== undefined && index < this.builder.count, 'metadataAt before success');
     return {
       topic: this.queue.topic,
       partition: this.queue.partition,
       offset: result.baseOffset < 0 ? -1 : result.baseOffset + index,
-      timestamp: result.logAppendTimeMs >= 0 ? result.logAppendTimeMs : timestamp,
+      timestamp:
+        result.logAppendTimeMs >= 0 ? result.logAppendTimeMs : this.builder.timestampAt(index),
     };
+  }
+
+  /**
+   * A promise of where record `index` was written, settled with the batch. Its resolve function
+   * is kept and called when the batch settles: cheaper than a reaction on the batch's promise
+   * per record, which costs a closure and a microtask more.
+   */
+  recordResult(index: number): Promise<RecordMetadata> {
+    if (this.settled) return this.promise.then(() => this.metadataAt(index));
+    return new Promise<RecordMetadata>((resolve) => {
+      const resolvers = (this.recordResolvers ??= []);
+      while (resolvers.length < index) resolvers.push(undefined);
+      resolvers[index] = resolve;
+    });
   }
 
   complete(result: BatchResult): void {
@@ -215,11 +217,28 @@ export class ProducerBatch {
     this.settled = true;
     this.result = result;
     this.resolveFn(result);
+    const resolvers = this.recordResolvers;
+    if (resolvers === undefined) return;
+    this.recordResolvers = undefined;
+    for (let i = 0; i < resolvers.length; i++) resolvers[i]?.(this.metadataAt(i));
+  }
+
+  /** The batch's buffer, for reuse once the batch has settled; the batch is done with it. */
+  releaseBuffer(): Buffer {
+    assert(this.settled, 'buffer of an unsettled batch');
+    this.encoded = undefined;
+    return this.builder.releaseBuffer();
   }
 
   fail(error: Error): void {
     assert(!this.settled, 'batch settled twice');
     this.settled = true;
     this.rejectFn(error);
+    const resolvers = this.recordResolvers;
+    if (resolvers === undefined) return;
+    this.recordResolvers = undefined;
+    // Only resolve functions are kept (half the functions to hold): resolving with the batch's
+    // rejected promise rejects each record's promise with the same error.
+    for (const resolve of resolvers) resolve?.(this.promise as Promise<never>);
   }
 }

@@ -1,11 +1,16 @@
 /**
  * What a caller hands to `send()` and gets back, and the one conversion every record goes
- * through: strings become UTF-8 Buffers, headers a list, and the record gets the size the
- * accumulator counts against `batch.size` and `buffer.memory`.
+ * through before it is written into its batch: checked, sized, strings encoded as UTF-8.
+ *
+ * The synchronous path converts into one reused {@link PreparedRecord} whose string bytes live in
+ * scratch buffers, so a record costs no objects or Buffers of its own until it is in its batch;
+ * a record that has to wait is {@link PreparedRecord.detach}ed into one that owns its bytes.
  */
-import type { RecordHeader, RecordInput } from '../../protocol/records/record.js';
+import type { RecordHeader } from '../../protocol/records/record.js';
 import { ErrorCode } from '../../util/error-codes.js';
 import { FjordError } from '../../util/errors.js';
+import { sizeOfVarint } from '../../util/varint.js';
+import { Utf8Scratch } from './utf8-scratch.js';
 
 /** A key, value or header value: bytes, a string (sent as UTF-8) or null. */
 export type ProducerBytes = Buffer | string | null;
@@ -59,33 +64,19 @@ export interface RecordMetadata {
 
 const NO_HEADERS: readonly RecordHeader[] = [];
 
-/**
- * A record converted for the accumulator: the record the encoder reads (one object per record,
- * one shape for all, so the hot path stays monomorphic) plus where it goes and what it costs.
- */
-export class PreparedRecord implements RecordInput {
-  constructor(
-    readonly topic: string,
-    /** The partition the caller asked for, if any. */
-    readonly requestedPartition: number | undefined,
-    readonly key: Buffer | null,
-    readonly value: Buffer | null,
-    readonly headers: readonly RecordHeader[],
-    readonly timestamp: number,
-    /** Estimated encoded size: what the record costs against batch.size and buffer.memory. */
-    readonly sizeBytes: number,
-  ) {}
-}
-
 /** Framing bytes a record adds beyond its key, value and headers (varints, attributes). */
 const RECORD_FRAMING_BYTES = 12;
 const HEADER_FRAMING_BYTES = 4;
+
+function badBytes(what: string): FjordError {
+  return new FjordError(`${what} must be a Buffer, a string or null`, ErrorCode.INVALID_RECORD);
+}
 
 function bytesOf(value: ProducerBytes | undefined, what: string): Buffer | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return Buffer.from(value, 'utf8');
   if (Buffer.isBuffer(value)) return value;
-  throw new FjordError(`${what} must be a Buffer, a string or null`, ErrorCode.INVALID_RECORD);
+  throw badBytes(what);
 }
 
 function headersOf(headers: ProducerHeaders): RecordHeader[] {
@@ -100,11 +91,27 @@ function headersOf(headers: ProducerHeaders): RecordHeader[] {
   return out;
 }
 
-/**
- * Converts `record` for the accumulator. Throws {@link FjordError} (INVALID_RECORD) for a value
- * of the wrong type, a bad partition or timestamp, or an empty topic name.
- */
-export function prepareRecord(record: ProducerRecord, nowMs: number): PreparedRecord {
+/** What headers add to a record's estimated size. */
+function headersCost(headers: readonly RecordHeader[]): number {
+  let bytes = 0;
+  for (const h of headers)
+    bytes += HEADER_FRAMING_BYTES + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
+  return bytes;
+}
+
+/** Header count varint plus each header's fields, as the record encoder writes them. */
+function encodedHeadersBytes(headers: readonly RecordHeader[]): number {
+  let bytes = sizeOfVarint(headers.length);
+  for (const h of headers) {
+    const keyBytes = Buffer.byteLength(h.key, 'utf8');
+    const valueBytes = h.value === null ? -1 : h.value.length;
+    bytes += sizeOfVarint(keyBytes) + keyBytes + sizeOfVarint(valueBytes) + Math.max(0, valueBytes);
+  }
+  return bytes;
+}
+
+/** Throws for a record whose topic, partition or timestamp no broker would take. */
+function checkPlacement(record: ProducerRecord): void {
   const { topic, partition, timestamp } = record;
   if (typeof topic !== 'string' || topic.length === 0) {
     throw new FjordError('a record needs a topic', ErrorCode.INVALID_TOPIC_EXCEPTION);
@@ -115,14 +122,155 @@ export function prepareRecord(record: ProducerRecord, nowMs: number): PreparedRe
   if (timestamp !== undefined && (!Number.isSafeInteger(timestamp) || timestamp < 0)) {
     throw new FjordError(`bad timestamp ${timestamp}`, ErrorCode.INVALID_TIMESTAMP);
   }
-  const key = bytesOf(record.key, 'key');
-  const value = bytesOf(record.value, 'value');
-  let sizeBytes = RECORD_FRAMING_BYTES + (key?.length ?? 0) + (value?.length ?? 0);
-  let headers = NO_HEADERS;
-  if (record.headers !== undefined) {
-    headers = headersOf(record.headers);
-    for (const h of headers)
-      sizeBytes += HEADER_FRAMING_BYTES + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
+}
+
+/**
+ * A record converted for the accumulator, one shape for all so the hot path stays monomorphic.
+ * `key` and `value` hold the bytes in their first `keyBytes` / `valueBytes` bytes (-1 for null):
+ * in the reused record they may be scratch buffers that the next record overwrites.
+ */
+export class PreparedRecord {
+  topic = '';
+  /** The partition the caller asked for, if any. */
+  requestedPartition: number | undefined = undefined;
+  key: Buffer | null = null;
+  keyBytes = -1;
+  value: Buffer | null = null;
+  valueBytes = -1;
+  headers: readonly RecordHeader[] = NO_HEADERS;
+  /** Encoded bytes of the header count and the headers. */
+  headersBytes = 1;
+  timestamp = 0;
+  /** Estimated encoded size: what the record costs against batch.size and buffer.memory. */
+  sizeBytes = 0;
+
+  /**
+   * Without scratch buffers (as {@link prepareRecord} and {@link PreparedRecord.detach} make
+   * them) strings get Buffers of their own.
+   */
+  constructor(
+    private readonly keyScratch?: Utf8Scratch,
+    private readonly valueScratch?: Utf8Scratch,
+  ) {}
+
+  /** A record to convert one record after the other into, with scratch buffers for strings. */
+  static reusable(): PreparedRecord {
+    return new PreparedRecord(new Utf8Scratch(), new Utf8Scratch());
   }
-  return new PreparedRecord(topic, partition, key, value, headers, timestamp ?? nowMs, sizeBytes);
+
+  /**
+   * Converts `record` into this object, reusing its scratch buffers. Throws {@link FjordError}
+   * (INVALID_RECORD) for a value of the wrong type, a bad partition or timestamp, or an empty
+   * topic name.
+   */
+  fill(record: ProducerRecord, nowMs: number): this {
+    checkPlacement(record);
+    this.topic = record.topic;
+    this.requestedPartition = record.partition;
+    this.timestamp = record.timestamp ?? nowMs;
+    const key = convert(record.key, this.keyScratch, 'key');
+    this.key = key;
+    this.keyBytes = lengthOf(key, this.keyScratch);
+    const value = convert(record.value, this.valueScratch, 'value');
+    this.value = value;
+    this.valueBytes = lengthOf(value, this.valueScratch);
+    let sizeBytes =
+      RECORD_FRAMING_BYTES + Math.max(0, this.keyBytes) + Math.max(0, this.valueBytes);
+    if (record.headers === undefined) {
+      this.headers = NO_HEADERS;
+      this.headersBytes = 1;
+    } else {
+      const headers = headersOf(record.headers);
+      sizeBytes += headersCost(headers);
+      this.headers = headers;
+      this.headersBytes = encodedHeadersBytes(headers);
+    }
+    this.sizeBytes = sizeBytes;
+    return this;
+  }
+
+  /**
+   * The key as exactly its bytes, for the partitioner; a view of the scratch buffer that the
+   * next record overwrites.
+   */
+  keyView(): Uint8Array | null {
+    const scratch = this.keyScratch;
+    return this.key !== null && this.key === scratch?.bytes
+      ? scratch.view(this.keyBytes)
+      : this.key;
+  }
+
+  /** A copy that owns its bytes, to wait in a queue while this one is reused. */
+  detach(): PreparedRecord {
+    const copy = new PreparedRecord();
+    copy.topic = this.topic;
+    copy.requestedPartition = this.requestedPartition;
+    copy.key = ownBytes(this.key, this.keyBytes, this.keyScratch);
+    copy.keyBytes = this.keyBytes;
+    copy.value = ownBytes(this.value, this.valueBytes, this.valueScratch);
+    copy.valueBytes = this.valueBytes;
+    copy.headers = this.headers;
+    copy.headersBytes = this.headersBytes;
+    copy.timestamp = this.timestamp;
+    copy.sizeBytes = this.sizeBytes;
+    return copy;
+  }
+}
+
+/** A key or value as bytes: a string in `scratch` when there is one. */
+function convert(
+  bytes: ProducerBytes | undefined,
+  scratch: Utf8Scratch | undefined,
+  what: string,
+): Buffer | null {
+  if (bytes === null || bytes === undefined) return null;
+  if (typeof bytes === 'string')
+    return scratch === undefined ? Buffer.from(bytes, 'utf8') : scratch.encode(bytes);
+  if (Buffer.isBuffer(bytes)) return bytes;
+  throw badBytes(what);
+}
+
+/** The length of converted bytes: -1 for null, the string's for bytes in `scratch`. */
+function lengthOf(bytes: Buffer | null, scratch: Utf8Scratch | undefined): number {
+  if (bytes === null) return -1;
+  return bytes === scratch?.bytes ? scratch.length : bytes.length;
+}
+
+/** `bytes` cut to `length`, copied when they live in `scratch`. */
+function ownBytes(bytes: Buffer | null, length: number, scratch?: Utf8Scratch): Buffer | null {
+  if (bytes === null || bytes !== scratch?.bytes) return bytes;
+  return Buffer.from(bytes.subarray(0, length));
+}
+
+function maxBytesOf(value: ProducerBytes | undefined, what: string): number {
+  if (value === null || value === undefined) return 0;
+  // Three UTF-8 bytes per UTF-16 unit at most.
+  if (typeof value === 'string') return value.length * 3;
+  if (Buffer.isBuffer(value)) return value.length;
+  throw badBytes(what);
+}
+
+/**
+ * Checks `record` as {@link PreparedRecord.fill} does, without converting it, and returns an
+ * upper bound of the `sizeBytes` it would get.
+ */
+export function checkRecord(record: ProducerRecord): number {
+  checkPlacement(record);
+  let bound =
+    RECORD_FRAMING_BYTES + maxBytesOf(record.key, 'key') + maxBytesOf(record.value, 'value');
+  if (record.headers !== undefined) bound += headersCost(headersOf(record.headers));
+  return bound;
+}
+
+/**
+ * Converts `record` into a new {@link PreparedRecord} that owns its bytes. Throws like
+ * {@link PreparedRecord.fill}.
+ *
+ * @example
+ * ```ts
+ * const prepared = prepareRecord({ topic: 'orders', key: 'u1', value: 'hi' }, Date.now());
+ * ```
+ */
+export function prepareRecord(record: ProducerRecord, nowMs: number): PreparedRecord {
+  return new PreparedRecord().fill(record, nowMs);
 }

@@ -17,8 +17,8 @@ import type { ProducerConfig, ProducerOptions } from './options.js';
 import { Partitioner } from './partitioner.js';
 import { ProduceError } from './produce-error.js';
 import type { ProducerBatch } from './producer-batch.js';
-import { prepareRecord } from './producer-record.js';
-import type { PreparedRecord, ProducerRecord, RecordMetadata } from './producer-record.js';
+import { checkRecord, PreparedRecord } from './producer-record.js';
+import type { ProducerRecord, RecordMetadata } from './producer-record.js';
 import { RecordAccumulator } from './record-accumulator.js';
 import { systemScheduler } from './scheduler.js';
 import type { Scheduler } from './scheduler.js';
@@ -33,6 +33,11 @@ const CLOCK_REUSES = 63;
 interface Placement {
   readonly batch: ProducerBatch;
   readonly index: number;
+}
+
+/** `count` records appended one after the other to the same batch. */
+interface Run extends Placement {
+  count: number;
 }
 
 /**
@@ -54,6 +59,8 @@ export class Producer {
   private readonly accumulator: RecordAccumulator;
   private readonly partitioner: Partitioner;
   private readonly waiting = new SendQueue();
+  /** The record being converted and appended on the synchronous path, reused. */
+  private readonly draft = PreparedRecord.reusable();
   private clockMs = 0;
   private clockUses = 0;
   private cluster: Cluster | undefined;
@@ -151,8 +158,8 @@ export class Producer {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     const batch = this.waiting.length === 0 ? this.appendNow(prepared) : undefined;
-    if (batch !== undefined) return resultOf(batch, batch.recordCount - 1);
-    return this.enqueue(prepared).then((a) => resultOf(a.batch, a.index));
+    if (batch !== undefined) return batch.recordResult(batch.recordCount - 1);
+    return this.enqueue(prepared.detach()).then((a) => a.batch.recordResult(a.index));
   }
 
   /**
@@ -162,14 +169,15 @@ export class Producer {
    */
   async sendBatch(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
     const nowMs = this.clock();
-    const prepared = records.map((r) => this.prepare(r, nowMs));
+    for (const r of records) this.check(r, nowMs);
     // Runs of records appended to the same batch, so results need no object per record.
-    const runs: (Placement & { count: number })[] = [];
+    const runs: Run[] = [];
     const waiting: Promise<Placement>[] = [];
-    for (const p of prepared) {
+    for (const r of records) {
+      const p = this.draft.fill(r, nowMs);
       const batch = this.waiting.length === 0 ? this.appendNow(p) : undefined;
       if (batch === undefined) {
-        waiting.push(this.enqueue(p));
+        waiting.push(this.enqueue(p.detach()));
         continue;
       }
       const run = runs.at(-1);
@@ -221,20 +229,37 @@ export class Producer {
     return this.closing;
   }
 
+  /** Converts `record` into the reused draft, checking it against the size limits. */
   private prepare(record: ProducerRecord, nowMs: number): PreparedRecord {
     if (this.closing !== undefined) throw closedError();
-    const prepared = prepareRecord(record, nowMs);
-    const size = prepared.sizeBytes + RECORD_BATCH_OVERHEAD;
-    if (size > this.config.maxRequestSize || prepared.sizeBytes > this.config.bufferMemory) {
-      throw new ProduceError(
-        `a record of ${size} bytes exceeds max.request.size (${this.config.maxRequestSize}) ` +
-          `or buffer.memory (${this.config.bufferMemory})`,
-        ErrorCode.MESSAGE_TOO_LARGE,
-        record.topic,
-        record.partition ?? -1,
-      );
-    }
+    const prepared = this.draft.fill(record, nowMs);
+    this.checkSize(record, prepared.sizeBytes);
     return prepared;
+  }
+
+  /** Throws what {@link Producer.prepare} would for `record`, converting it only when large. */
+  private check(record: ProducerRecord, nowMs: number): void {
+    if (this.closing !== undefined) throw closedError();
+    const bound = checkRecord(record);
+    if (this.tooLarge(bound)) this.checkSize(record, this.draft.fill(record, nowMs).sizeBytes);
+  }
+
+  private tooLarge(sizeBytes: number): boolean {
+    return (
+      sizeBytes + RECORD_BATCH_OVERHEAD > this.config.maxRequestSize ||
+      sizeBytes > this.config.bufferMemory
+    );
+  }
+
+  private checkSize(record: ProducerRecord, sizeBytes: number): void {
+    if (!this.tooLarge(sizeBytes)) return;
+    throw new ProduceError(
+      `a record of ${sizeBytes + RECORD_BATCH_OVERHEAD} bytes exceeds max.request.size ` +
+        `(${this.config.maxRequestSize}) or buffer.memory (${this.config.bufferMemory})`,
+      ErrorCode.MESSAGE_TOO_LARGE,
+      record.topic,
+      record.partition ?? -1,
+    );
   }
 
   /**
@@ -265,8 +290,8 @@ export class Producer {
     if (requested !== undefined && requested >= partitions.length) return undefined;
     if (!this.accumulator.hasRoom(p.sizeBytes)) return undefined;
     const partition =
-      requested ?? this.partitioner.partition(p.topic, partitions, p.key, p.sizeBytes);
-    return this.accumulator.append(p.topic, partition, p, p.sizeBytes, this.clock());
+      requested ?? this.partitioner.partition(p.topic, partitions, p.keyView(), p.sizeBytes);
+    return this.accumulator.append(partition, p, this.clock());
   }
 
   /** {@link Producer.appendNow}, saying where the record went. */
@@ -316,10 +341,6 @@ export class Producer {
       );
     }
   }
-}
-
-function resultOf(batch: ProducerBatch, index: number): Promise<RecordMetadata> {
-  return batch.promise.then(() => batch.metadataAt(index));
 }
 
 function closedError(): FjordError {

@@ -7,8 +7,10 @@
  */
 import { assert } from '../../util/assert.js';
 import { TimeoutError } from '../../util/errors.js';
+import { BatchBufferPool } from './batch-buffer-pool.js';
 import { PartitionQueue } from './producer-batch.js';
-import type { BatchRecord, ProducerBatch } from './producer-batch.js';
+import type { ProducerBatch } from './producer-batch.js';
+import type { PreparedRecord } from './producer-record.js';
 import type { Scheduler } from './scheduler.js';
 
 /** What the accumulator tells the sender. */
@@ -32,7 +34,7 @@ interface RoomWaiter {
  * @example
  * ```ts
  * const acc = new RecordAccumulator({ batchSize: 16384, bufferMemory: 1 << 25 }, scheduler, events);
- * if (acc.hasRoom(record.sizeBytes)) acc.append('t', 0, record, record.sizeBytes, now);
+ * if (acc.hasRoom(record.sizeBytes)) acc.append(0, record, now);
  * ```
  */
 export class RecordAccumulator {
@@ -41,14 +43,20 @@ export class RecordAccumulator {
   readonly pending = new Set<PartitionQueue>();
   /** Batches not yet settled, queued or in flight. */
   readonly incomplete = new Set<ProducerBatch>();
+  /** The last topic's queues: records mostly come in runs of one topic. */
+  private lastTopic = '';
+  private lastQueues: (PartitionQueue | undefined)[] = [];
   private buffered = 0;
+  private readonly pool: BatchBufferPool;
   private waiter: RoomWaiter | undefined;
 
   constructor(
     private readonly limits: { readonly batchSize: number; readonly bufferMemory: number },
     private readonly scheduler: Scheduler,
     private readonly events: AccumulatorEvents,
-  ) {}
+  ) {
+    this.pool = new BatchBufferPool(limits.batchSize, limits.bufferMemory);
+  }
 
   /** Bytes of records held (queued or in flight); never above buffer.memory. */
   get bufferedBytes(): number {
@@ -66,8 +74,14 @@ export class RecordAccumulator {
 
   /** The queue of a partition, created on first use. */
   queue(topic: string, partition: number): PartitionQueue {
-    let queues = this.topics.get(topic);
-    if (queues === undefined) this.topics.set(topic, (queues = []));
+    let queues = this.lastQueues;
+    if (topic !== this.lastTopic) {
+      const known = this.topics.get(topic);
+      queues = known ?? [];
+      if (known === undefined) this.topics.set(topic, queues);
+      this.lastTopic = topic;
+      this.lastQueues = queues;
+    }
     let q = queues[partition];
     if (q === undefined) queues[partition] = q = new PartitionQueue(topic, partition);
     return q;
@@ -79,32 +93,29 @@ export class RecordAccumulator {
   }
 
   /**
-   * Appends a record and returns its batch; the record is the batch's last
-   * (`batch.recordCount - 1`). The caller has checked {@link RecordAccumulator.hasRoom}.
+   * Encodes a record into its partition's open batch (or a new one) and returns the batch; the
+   * record is the batch's last (`batch.recordCount - 1`). The caller has checked
+   * {@link RecordAccumulator.hasRoom}.
    */
-  append(
-    topic: string,
-    partition: number,
-    record: BatchRecord,
-    sizeBytes: number,
-    nowMs: number,
-  ): ProducerBatch {
+  append(partition: number, record: PreparedRecord, nowMs: number): ProducerBatch {
+    const sizeBytes = record.sizeBytes;
     assert(this.hasRoom(sizeBytes), 'append without buffer room');
-    const q = this.queue(topic, partition);
+    const q = this.queue(record.topic, partition);
     const open = q.open();
+    const limit = this.limits.batchSize;
     let batch: ProducerBatch;
-    if (open?.tryAppend(record, sizeBytes, this.limits.batchSize) === true) {
+    if (open?.tryAppend(record, limit) === true) {
       batch = open;
     } else {
       if (open !== undefined) this.events.onBatchFull();
-      batch = q.newBatch(nowMs);
+      batch = q.newBatch(nowMs, this.pool.take(q.capacityHintBytes));
       this.incomplete.add(batch);
       this.pending.add(q);
-      batch.tryAppend(record, sizeBytes, this.limits.batchSize);
+      batch.tryAppend(record, limit);
       this.events.onNewBatch(batch);
     }
     this.buffered += sizeBytes;
-    if (batch.sizeBytes >= this.limits.batchSize) {
+    if (batch.sizeBytes >= limit) {
       batch.closed = true;
       this.events.onBatchFull();
     }
@@ -136,6 +147,7 @@ export class RecordAccumulator {
   release(batch: ProducerBatch): void {
     assert(batch.settled, 'release of an unsettled batch');
     if (!this.incomplete.delete(batch)) return;
+    this.pool.give(batch.releaseBuffer());
     this.buffered -= batch.reservedBytes;
     assert(this.buffered >= 0, 'buffered bytes went negative');
     const waiter = this.waiter;

@@ -13,7 +13,7 @@
  */
 import type { KafkaConnection } from '../../network/client-connection.js';
 import { ApiKey } from '../../protocol/messages/index.js';
-import type { ProduceResponse, TopicProduceData } from '../../protocol/messages/produce.js';
+import type { ProduceResponse } from '../../protocol/messages/produce.js';
 import { ErrorCode, errorName, isRetriable } from '../../util/error-codes.js';
 import { FjordError, TimeoutError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
@@ -24,6 +24,7 @@ import type { Idempotence } from './idempotence.js';
 import { backoffMs } from './options.js';
 import type { ProducerConfig } from './options.js';
 import { ProduceError } from './produce-error.js';
+import { matchProduceResponse, produceRequest } from './produce-request.js';
 import type { BatchResult, PartitionQueue, ProducerBatch } from './producer-batch.js';
 import type { RecordAccumulator } from './record-accumulator.js';
 import type { Scheduler } from './scheduler.js';
@@ -214,25 +215,15 @@ export class Sender {
   }
 
   private send(node: NodeState, connection: KafkaConnection, batches: ProducerBatch[]): void {
-    const topics = new Map<string, { index: number; records: Buffer }[]>();
     for (const b of batches) {
+      this.encode(b);
       b.inFlight = true;
       b.attempts++;
       b.queue.inFlight++;
-      let partitions = topics.get(b.topic);
-      if (partitions === undefined) topics.set(b.topic, (partitions = []));
-      partitions.push({ index: b.partition, records: this.encode(b) });
     }
-    const topicData: TopicProduceData[] = [];
-    for (const [name, partitionData] of topics) topicData.push({ name, partitionData });
     node.inFlight++;
     this.inFlightTotal++;
-    const request = {
-      transactionalId: null,
-      acks: this.config.acks,
-      timeoutMs: this.config.requestTimeoutMs,
-      topicData,
-    };
+    const request = produceRequest(batches, this.config.acks, this.config.requestTimeoutMs);
     const failed = (err: unknown): void => {
       this.onRequestError(node, batches, err);
     };
@@ -265,29 +256,14 @@ export class Sender {
   ): void {
     this.finish(node, batches);
     const now = this.scheduler.now();
-    const pending = new Set(batches);
-    for (const t of response.responses) {
-      for (const p of t.partitionResponses) {
-        let batch: ProducerBatch | undefined;
-        for (const b of pending) {
-          if (b.partition === p.index && b.topic === t.name) {
-            batch = b;
-            break;
-          }
-        }
-        if (batch === undefined) continue;
-        pending.delete(batch);
-        if (p.errorCode === ErrorCode.NONE) {
-          this.succeed(batch, {
-            baseOffset: p.baseOffset,
-            logAppendTimeMs: p.logAppendTimeMs ?? -1,
-          });
-        } else {
-          this.onPartitionError(batch, p.errorCode, now);
-        }
+    const unanswered = matchProduceResponse(batches, response, (batch, p) => {
+      if (p.errorCode === ErrorCode.NONE) {
+        this.succeed(batch, { baseOffset: p.baseOffset, logAppendTimeMs: p.logAppendTimeMs ?? -1 });
+      } else {
+        this.onPartitionError(batch, p.errorCode, now);
       }
-    }
-    for (const b of pending) {
+    });
+    for (const b of unanswered) {
       this.fail(b, this.error(b, ErrorCode.UNKNOWN_SERVER_ERROR, 'the broker did not answer it'));
     }
     this.wakeup();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { BatchBufferPool } from '../../../core/client/producer/batch-buffer-pool.js';
 import { incrementSequence } from '../../../core/client/producer/idempotence.js';
 import { backoffMs, resolveProducerConfig } from '../../../core/client/producer/options.js';
 import { PartitionQueue } from '../../../core/client/producer/producer-batch.js';
@@ -117,7 +118,7 @@ describe('RecordAccumulator', () => {
     let total = 0;
     for (let i = 0; i < 20; i++) {
       const r = record('x'.repeat(88));
-      acc.append('t', 0, r, r.sizeBytes, 1_000);
+      acc.append(0, r, 1_000);
       total += r.sizeBytes;
     }
     const batches = acc.queue('t', 0).batches;
@@ -138,9 +139,9 @@ describe('RecordAccumulator', () => {
       noEvents,
     );
     const big = record('y'.repeat(500));
-    acc.append('t', 0, big, big.sizeBytes, 1_000);
+    acc.append(0, big, 1_000);
     const small = record('z');
-    acc.append('t', 0, small, small.sizeBytes, 1_000);
+    acc.append(0, small, 1_000);
     expect(acc.queue('t', 0).batches.map((b) => b.recordCount)).toEqual([1, 1]);
   });
 
@@ -152,7 +153,7 @@ describe('RecordAccumulator', () => {
       onMemoryWait: () => waits++,
     });
     const r = record('x'.repeat(188));
-    acc.append('t', 0, r, r.sizeBytes, 1_000);
+    acc.append(0, r, 1_000);
     expect(acc.hasRoom(r.sizeBytes)).toBe(false);
     const room = acc.waitForRoom(r.sizeBytes, 5_000);
     expect(acc.memoryWaiting).toBe(true);
@@ -163,7 +164,7 @@ describe('RecordAccumulator', () => {
     await room;
     expect(acc.memoryWaiting).toBe(false);
 
-    acc.append('t', 0, r, r.sizeBytes, 1_000);
+    acc.append(0, r, 1_000);
     const timedOut = acc.waitForRoom(r.sizeBytes, 5_000);
     scheduler.advance(4_999);
     expect(acc.memoryWaiting).toBe(true);
@@ -179,7 +180,7 @@ describe('ProducerBatch', () => {
     const batch = q.newBatch(1_000);
     for (const [i, v] of ['a', 'b', 'c'].entries()) {
       const r = prepareRecord({ topic: 't', value: v, timestamp: 5_000 + i }, 1_000);
-      batch.tryAppend(r, r.sizeBytes, 16_384);
+      batch.tryAppend(r, 16_384);
     }
     batch.producerId = 7;
     batch.producerEpoch = 0;
@@ -243,5 +244,44 @@ describe('SendQueue', () => {
     expect(order).toEqual(['a', 'b']);
     await queue.idle();
     expect(queue.length).toBe(0);
+  });
+});
+
+describe('BatchBufferPool', () => {
+  it('reuses the buffers of settled full batches, and leaves small batches to Node', () => {
+    const pool = new BatchBufferPool(16_384, 32 * 1024 * 1024);
+    const full = pool.take(18_000);
+    expect(full.length).toBe(pool.bufferBytes);
+    expect(pool.take(200).length).toBe(200);
+    pool.give(full);
+    expect(pool.take(9_000)).toBe(full);
+    expect(pool.take(9_000)).not.toBe(full);
+    pool.give(Buffer.alloc(100));
+    expect(pool.take(16_000).length).toBe(pool.bufferBytes);
+  });
+
+  it('takes a batch buffer back only once the batch has settled', () => {
+    const acc = new RecordAccumulator(
+      { batchSize: 16_384, bufferMemory: 1 << 20 },
+      new ManualScheduler(),
+      noEvents,
+    );
+    const r = prepareRecord({ topic: 't', value: 'x'.repeat(1000) }, 1_000);
+    const q = acc.queue('t', 0);
+    q.capacityHintBytes = 16_384; // as after a first full batch
+    for (let i = 0; i < 16; i++) acc.append(0, r, 1_000);
+    const first = acc.take(q);
+    const firstBytes = first.encode(CompressionType.NONE);
+    expect(() => first.releaseBuffer()).toThrow(/unsettled/);
+    for (let i = 0; i < 16; i++) acc.append(0, r, 1_000);
+    const second = acc.take(q);
+    // Built while the first was in flight: a buffer of its own.
+    expect(second.encode(CompressionType.NONE).buffer).not.toBe(firstBytes.buffer);
+    first.complete({ baseOffset: 0, logAppendTimeMs: -1 });
+    acc.release(first);
+    for (let i = 0; i < 16; i++) acc.append(0, r, 1_000);
+    const third = acc.take(q).encode(CompressionType.NONE);
+    expect(third.buffer).toBe(firstBytes.buffer);
+    expect(decodeRecordBatch(third).records).toHaveLength(16);
   });
 });
