@@ -22,7 +22,18 @@
 // DSL
 export { StreamsBuilder } from './dsl/streams-builder.js';
 export { KStream, BranchedKStream, type BranchOptions } from './dsl/kstream.js';
-export type { Named, StreamOptions, ToOptions, RepartitionOptions } from './dsl/options.js';
+export type {
+  Named,
+  StreamOptions,
+  ToOptions,
+  RepartitionOptions,
+  ProcessOptions,
+} from './dsl/options.js';
+export type { TableOptions } from './dsl/streams-builder.js';
+export { KTable, KGroupedTable } from './dsl/ktable.js';
+export { KGroupedStream, CogroupedKStream } from './dsl/kgrouped-stream.js';
+export type { Grouped, Materialized } from './dsl/grouping-options.js';
+export type { Change } from './operators/table/change.js';
 export type { KeyValue } from './operators/key-value.js';
 
 // Serdes
@@ -37,6 +48,34 @@ export {
   type SerdeErrorOptions,
   type SerdeSide,
 } from './serde/index.js';
+
+// State stores
+export {
+  Stores,
+  StateStoreError,
+  CHANGELOG_ADDITIONAL_RETENTION_MS,
+  type StateStoreErrorOptions,
+  type StateStore,
+  type ReadOnlyKeyValueStore,
+  type KeyValueStore,
+  type ReadOnlyWindowStore,
+  type WindowStore,
+  type ReadOnlySessionStore,
+  type SessionStore,
+  type SessionKey,
+  type TimeWindow,
+  type Windowed,
+  type WindowValue,
+  type StoreBuilder,
+  type StoreContext,
+  type BuiltStore,
+  type ChangelogRecord,
+  type ChangelogWriter,
+  type KeyValueBytesStoreSupplier,
+  type WindowBytesStoreSupplier,
+  type SessionBytesStoreSupplier,
+  type WindowStoreOptions,
+} from './state/index.js';
 
 // Records, topology, Processor API
 export type { StreamRecord, StreamHeaders, SourcePosition } from './runtime/stream-record.js';
@@ -105,6 +144,8 @@ export {
   type CloseOptions,
 } from './runtime/streams-app.js';
 export type { StreamsConfig, ProcessingGuarantee } from './runtime/streams-config.js';
+export type { StoreLag } from './runtime/app-stores.js';
+export type { KeyMetadata } from './runtime/key-metadata.js';
 export type { StreamsState, StateListener } from './runtime/streams-state.js';
 export type {
   RunnableTopology,
@@ -112,4 +153,39 @@ export type {
   InternalTopicSpec,
   TopicRef,
 } from './runtime/runnable-topology.js';
-export type { Task, TaskEnvironment } from './runtime/task.js';
+export type { Task, TaskEnvironment, TaskStore } from './runtime/task.js';
+
+// Windows, suppression and joins
+export { TimeWindows } from './operators/windows/time-windows.js';
+export { SlidingWindows } from './operators/windows/sliding-windows.js';
+export { SessionWindows } from './operators/windows/session-windows.js';
+export { JoinWindows } from './operators/windows/join-windows.js';
+export {
+  Suppressed,
+  BufferConfig,
+  type UntilWindowCloses,
+  type UntilTimeLimit,
+  type BufferFullStrategy,
+} from './operators/windows/suppressed.js';
+export { SuppressBufferFullError } from './operators/windows/suppress-buffer.js';
+export { WindowedSerdes } from './operators/windows/windowed-serde.js';
+export { timestampedSerde, type Timestamped } from './operators/windows/timestamped.js';
+export type { Merger } from './operators/windows/session-window-aggregator.js';
+export type { Windows } from './operators/windows/windowed-aggregate-node.js';
+export { LATE_RECORD_HEADERS } from './operators/windows/late-records.js';
+export { DroppedRecords, droppedRecordsOf } from './runtime/dropped-records.js';
+export {
+  TimeWindowedKStream,
+  SessionWindowedKStream,
+  windowedBy,
+  type WindowedMaterialized,
+  type GroupedHandle,
+} from './dsl/windowed-kstream.js';
+export { WindowedKTable } from './dsl/windowed-ktable.js';
+export type { StreamJoinOptions } from './dsl/stream-join.js';
+export { joinTables } from './dsl/table-table-join.js';
+export type { TableJoinOptions, TableHandle } from './dsl/stream-table-join.js';
+export type { TableJoinKind } from './operators/joins/table-join.js';
+export type { JoinKind } from './operators/windows/stream-stream-joiner.js';
+export { GlobalKTable, globalTable, type GlobalTableOptions } from './dsl/global-ktable.js';
+export { GlobalStores, globalTablesOf, type GlobalTableSpec } from './runtime/global-tables.js';

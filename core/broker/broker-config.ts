@@ -16,6 +16,18 @@ export interface BrokerConfig {
   readonly advertisedPort: number | undefined;
   /** `log.dirs`: the data folder. */
   readonly logDir: string;
+  /** `broker.rack`: replica placement spreads a partition's replicas over racks. */
+  readonly rack: string | null;
+  /**
+   * `metadata.store` (fjord's): `local` (one broker, topics.json; the default) or
+   * `etcd://host:port[,host:port][/prefix]` (a cluster whose metadata lives in etcd).
+   */
+  readonly metadataStore: string;
+  /**
+   * `broker.session.timeout.ms`: a broker silent this long counts as dead (its etcd lease TTL,
+   * rounded up to whole seconds, at least 2: etcd's minimum).
+   */
+  readonly brokerSessionTimeoutMs: number;
   /** `num.partitions`: for auto-created topics and CreateTopics with -1. */
   readonly numPartitions: number;
   /** `default.replication.factor`. */
@@ -95,6 +107,9 @@ const BROKER_ONLY = new Set([
   'advertised.listeners',
   'log.dirs',
   'log.dir',
+  'broker.rack',
+  'metadata.store',
+  'broker.session.timeout.ms',
   'num.partitions',
   'default.replication.factor',
   'auto.create.topics.enable',
@@ -233,6 +248,9 @@ export function parseBrokerConfig(input: Readonly<Record<string, string>>): Brok
     advertisedHost: advertised?.host,
     advertisedPort: advertised?.port,
     logDir,
+    rack: props['broker.rack'] ?? null,
+    metadataStore: props['metadata.store'] ?? 'local',
+    brokerSessionTimeoutMs: int(props, 'broker.session.timeout.ms', 9000, 2000),
     numPartitions: int(props, 'num.partitions', 1, 1),
     defaultReplicationFactor: int(props, 'default.replication.factor', 1, 1),
     autoCreateTopicsEnable: bool(props, 'auto.create.topics.enable', true),

@@ -13,6 +13,7 @@ import type { BatchHeader } from '../protocol/records/batch-header.js';
 import type { ErrorCode } from '../util/error-codes.js';
 import type { BrokerConfig } from './broker-config.js';
 import type { GroupCoordinator } from './group/group-coordinator.js';
+import type { ClusterView } from './metadata/cluster-view.js';
 
 /** Who sent a request. */
 export interface RequestContext {
@@ -42,25 +43,33 @@ export interface TopicMetadata {
   readonly configs: Readonly<Record<string, string>>;
 }
 
+/** A value now, or later: the local store answers synchronously, a cluster store after etcd. */
+export type MaybePromise<T> = T | Promise<T>;
+
 /**
  * Topic metadata, persisted. The single-broker implementation is a file in the data folder
- * (topic-store.ts); a cluster keeps it in etcd (a later issue).
+ * (topic-store.ts); a cluster keeps it in etcd (metadata/etcd-metadata-store.ts), where a change
+ * is answered once etcd committed it, so mutations may return promises.
  */
 export interface TopicStore {
   list(): readonly TopicMetadata[];
   get(name: string): TopicMetadata | undefined;
-  /** Persists a new topic; throws FjordError(TOPIC_ALREADY_EXISTS) if it exists. */
+  /**
+   * Persists a new topic; throws (or rejects with) FjordError(TOPIC_ALREADY_EXISTS) if it exists.
+   * `replicationFactor` places replicas in a cluster; a single broker ignores it.
+   */
   create(
     name: string,
     partitionCount: number,
     configs: Readonly<Record<string, string>>,
-  ): TopicMetadata;
-  /** Persists the deletion; throws FjordError(UNKNOWN_TOPIC_OR_PARTITION) if unknown. */
-  delete(name: string): void;
+    replicationFactor?: number,
+  ): MaybePromise<TopicMetadata>;
+  /** Persists the deletion; FjordError(UNKNOWN_TOPIC_OR_PARTITION) if unknown. */
+  delete(name: string): MaybePromise<void>;
   /** Replaces the topic's overrides. */
-  setConfigs(name: string, configs: Readonly<Record<string, string>>): TopicMetadata;
+  setConfigs(name: string, configs: Readonly<Record<string, string>>): MaybePromise<TopicMetadata>;
   /** Grows the partition count. */
-  setPartitionCount(name: string, partitionCount: number): TopicMetadata;
+  setPartitionCount(name: string, partitionCount: number): MaybePromise<TopicMetadata>;
 }
 
 /** What {@link PartitionHandle.appendAsLeader} did with a producer's batch. */
@@ -160,6 +169,8 @@ export interface BrokerContext {
   readonly clusterId: string;
   readonly producerIds: ProducerIdAllocator;
   readonly topics: TopicStore;
+  /** Brokers, controller and partition leadership: this node alone, or the cluster in etcd. */
+  readonly cluster: ClusterView;
   readonly partitions: PartitionRegistry;
   readonly clock: Clock;
   readonly logger: Logger;

@@ -46,7 +46,11 @@ import { FileProducerIdAllocator } from './producer-id-allocator.js';
 import { RequestRouter } from './request-router.js';
 import type { HandlerTable } from './request-router.js';
 import { systemTimers } from './timers.js';
-import { FileTopicStore } from './topic-store.js';
+import { applyClusterView } from './cluster-sync.js';
+import { EtcdMetadataStore } from './metadata/etcd-metadata-store.js';
+import { LocalMetadataStore } from './metadata/local-metadata-store.js';
+import type { MetadataStore } from './metadata/metadata-store.js';
+import { advertisedEndpoint } from './node-endpoint.js';
 
 /** Everything the broker serves, by API. */
 const HANDLERS: HandlerTable = {
@@ -130,6 +134,12 @@ export class Broker {
     private readonly groups: GroupCoordinator,
     private readonly server: KafkaServer,
     private readonly unlock: () => void,
+    /**
+     * Where the cluster's metadata lives: `topics.json` alone, or etcd.
+     *
+     * @internal
+     */
+    readonly metadata: MetadataStore,
     readonly metrics: BrokerMetrics,
     private readonly metricsServer: { port: number; close: () => Promise<void> } | undefined,
     readonly logger: Logger,
@@ -141,9 +151,18 @@ export class Broker {
     let config = options.config;
     fs.mkdirSync(config.logDir, { recursive: true });
     const unlock = lockDataDir(config.logDir);
+    const metadata: MetadataStore =
+      config.metadataStore === 'local'
+        ? new LocalMetadataStore(config.logDir)
+        : new EtcdMetadataStore({
+            url: config.metadataStore,
+            nodeId: config.nodeId,
+            leaseTtlSeconds: Math.max(2, Math.ceil(config.brokerSessionTimeoutMs / 1000)),
+            logger,
+          });
     try {
-      const clusterId = ensureClusterId(config.logDir);
-      const topics = new FileTopicStore(config.logDir);
+      const localClusterId = ensureClusterId(config.logDir);
+      const topics = metadata.topics;
       const registry = new LocalPartitionRegistry({ config, clock, logger });
       // Built before the context that holds it: it reads the context only when used.
       const groups = brokerGroupCoordinator(() => context, {
@@ -156,8 +175,11 @@ export class Broker {
         get config(): BrokerConfig {
           return config;
         },
-        clusterId,
+        get clusterId(): string {
+          return metadata instanceof EtcdMetadataStore ? metadata.clusterId : localClusterId;
+        },
         topics,
+        cluster: metadata,
         partitions: registry,
         producerIds: new FileProducerIdAllocator(config.logDir),
         clock,
@@ -172,11 +194,6 @@ export class Broker {
         for (let p = 0; p < topic.partitionCount; p++) registry.open(topic.name, p, logConfig);
       }
       registry.start();
-      // Loads __consumer_offsets in the background; until a partition is loaded its groups get
-      // COORDINATOR_LOAD_IN_PROGRESS, which clients retry.
-      groups.start().catch((err: unknown) => {
-        logger.error({ err }, 'the group coordinator failed to load');
-      });
       const metrics = new BrokerMetrics(() => registry.describe());
       const router = new RequestRouter(context, HANDLERS, metrics);
       const server = new KafkaServer(router, {
@@ -198,6 +215,33 @@ export class Broker {
       const bound = await server.listen();
       // Port 0 means "any": Metadata must advertise the port actually bound.
       config = { ...config, port: bound.port };
+      try {
+        await metadata.start({
+          nodeId: config.nodeId,
+          ...advertisedEndpoint(config),
+          rack: config.rack,
+        });
+      } catch (err) {
+        await server.close(0);
+        throw err;
+      }
+      if (metadata.kind !== 'local') {
+        const led = new Set<string>();
+        const sync = (): void => {
+          try {
+            applyClusterView(context, registry, groups, led);
+          } catch (err) {
+            logger.error({ err }, 'cannot apply the cluster metadata');
+          }
+        };
+        metadata.onChange(sync);
+        sync();
+      }
+      // Loads __consumer_offsets in the background; until a partition is loaded its groups get
+      // COORDINATOR_LOAD_IN_PROGRESS, which clients retry.
+      groups.start().catch((err: unknown) => {
+        logger.error({ err }, 'the group coordinator failed to load');
+      });
       // The health check reads the broker, which exists only after the metrics server does.
       const started: { broker?: Broker } = {};
       const metricsServer =
@@ -216,6 +260,7 @@ export class Broker {
         groups,
         server,
         unlock,
+        metadata,
         metrics,
         metricsServer,
         logger,
@@ -233,6 +278,7 @@ export class Broker {
       );
       return broker;
     } catch (err) {
+      await metadata.close().catch(() => undefined);
       unlock();
       throw err;
     }
@@ -271,6 +317,8 @@ export class Broker {
       this.registry.releaseWaiters();
       // Parked JoinGroup/SyncGroup requests are answered now, so closing does not wait on them.
       await this.groups.stop();
+      // Deregistering first lets the controller move leadership without waiting for a lease.
+      await this.metadata.close();
       await this.server.close(5000);
       await this.registry.close();
       await this.metricsServer?.close();

@@ -34,12 +34,13 @@ export interface AlterResourceResult {
 export function alterConfigResources<R extends ConfigResourceRef>(
   broker: BrokerContext,
   resources: readonly R[],
-  alterTopic: (topic: TopicMetadata, resource: R) => void,
-): AlterResourceResult[] {
+  alterTopic: (topic: TopicMetadata, resource: R) => unknown,
+): Promise<AlterResourceResult[]> {
   const key = (r: ConfigResourceRef): string => `${r.resourceType}:${r.resourceName}`;
   const counts = new Map<string, number>();
   for (const r of resources) counts.set(key(r), (counts.get(key(r)) ?? 0) + 1);
-  return resources.map((resource) => {
+  // One resource at a time, in request order: a cluster store answers each change asynchronously.
+  return sequentially(resources, async (resource) => {
     const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
     try {
       if ((counts.get(key(resource)) ?? 0) > 1) {
@@ -58,12 +59,22 @@ export function alterConfigResources<R extends ConfigResourceRef>(
         );
       }
       validateTopicName(resource.resourceName);
-      alterTopic(requireTopic(broker, resource.resourceName), resource);
+      await alterTopic(requireTopic(broker, resource.resourceName), resource);
       return { ...base, errorCode: ErrorCode.NONE, errorMessage: null };
     } catch (err) {
       return { ...base, ...toErrorResult(err) };
     }
   });
+}
+
+/** Maps `items` through `f` one after another (never concurrently), in order. */
+export async function sequentially<T, U>(
+  items: readonly T[],
+  f: (item: T) => Promise<U>,
+): Promise<U[]> {
+  const out: U[] = [];
+  for (const item of items) out.push(await f(item));
+  return out;
 }
 
 /** IncrementalAlterConfigs' operations, numbered as Kafka's `AlterConfigOp.OpType`. */

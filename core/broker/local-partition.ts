@@ -70,7 +70,7 @@ function loadProducerState(
  * to the smallest log end of the ISR (and must drop the producer snapshot when it truncates).
  */
 export class LocalPartition implements PartitionHandle {
-  readonly leaderEpoch = 0;
+  private epoch = 0;
   private hw: number;
   private readonly listeners = new Set<PartitionListener>();
   private snapshotVersion = -1;
@@ -112,6 +112,19 @@ export class LocalPartition implements PartitionHandle {
 
   get highWatermark(): number {
     return this.hw;
+  }
+
+  /** The leader epoch stamped into appended batches: 0 on a single broker, the cluster's else. */
+  get leaderEpoch(): number {
+    return this.epoch;
+  }
+
+  /**
+   * Takes the leader epoch the cluster's metadata gives this broker's leadership. Epochs only
+   * grow: an older one is a stale view and is ignored.
+   */
+  setLeaderEpoch(epoch: number): void {
+    if (epoch > this.epoch) this.epoch = epoch;
   }
 
   get isClosed(): boolean {

@@ -11,7 +11,7 @@ import { ErrorCode } from '../util/error-codes.js';
 import { ConfigError, FjordError, StorageError } from '../util/errors.js';
 import { LOG_CONFIG_NAMES, parseLogConfig } from '../log/log-config.js';
 import type { LogConfig } from '../log/log-config.js';
-import type { BrokerContext, TopicMetadata } from './broker-context.js';
+import type { BrokerContext, MaybePromise, TopicMetadata } from './broker-context.js';
 
 /** Kafka's internal topics: hidden from all-topics Metadata and never auto-created by it. */
 export const INTERNAL_TOPICS: ReadonlySet<string> = new Set([
@@ -31,8 +31,10 @@ export const MAX_TOPIC_NAME_LENGTH = 249;
  */
 export const MAX_PARTITIONS_PER_TOPIC = 10_000;
 
-/** The brokers a replica may live on: one, this node. */
-const BROKER_COUNT = 1;
+/** Applies `f` to a value now or later: the local store answers at once, etcd later. */
+function andThen<T, U>(value: MaybePromise<T>, f: (t: T) => U): MaybePromise<U> {
+  return value instanceof Promise ? value.then(f) : f(value);
+}
 
 const LEGAL_NAME = /^[a-zA-Z0-9._-]+$/;
 
@@ -165,9 +167,10 @@ export function planTopic(
       ErrorCode.INVALID_REPLICATION_FACTOR,
     );
   }
-  if (rf > BROKER_COUNT) {
+  const brokerCount = broker.cluster.liveBrokers().length;
+  if (rf > brokerCount) {
     throw new FjordError(
-      `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${BROKER_COUNT} broker(s) are registered.`,
+      `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${brokerCount} broker(s) are registered.`,
       ErrorCode.INVALID_REPLICATION_FACTOR,
     );
   }
@@ -190,10 +193,17 @@ function checkPartitionCount(count: number): void {
   }
 }
 
-/** Opens partitions `from` to `topic.partitionCount - 1` with the topic's effective config. */
+/**
+ * Opens partitions `from` to `topic.partitionCount - 1` that this broker holds a replica of, with
+ * the topic's effective config (a single broker holds them all).
+ */
 function openPartitions(broker: BrokerContext, topic: TopicMetadata, from: number): void {
   const config = broker.topicLogConfig(topic);
-  for (let p = from; p < topic.partitionCount; p++) broker.partitions.open(topic.name, p, config);
+  const self = broker.config.nodeId;
+  for (let p = from; p < topic.partitionCount; p++) {
+    if (broker.cluster.partitionState(topic.name, p)?.replicas.includes(self) !== true) continue;
+    broker.partitions.open(topic.name, p, config);
+  }
 }
 
 /**
@@ -212,16 +222,31 @@ export function createTopic(
   partitions: number,
   replicationFactor: number,
   configs: Readonly<Record<string, string>>,
-): TopicMetadata {
+): MaybePromise<TopicMetadata> {
   const plan = planTopic(broker, name, partitions, replicationFactor, configs);
-  const topic = broker.topics.create(plan.name, plan.partitionCount, plan.configs);
+  const created = broker.topics.create(
+    plan.name,
+    plan.partitionCount,
+    plan.configs,
+    plan.replicationFactor,
+  );
+  return andThen(created, (topic) => openCreated(broker, topic));
+}
+
+function openCreated(broker: BrokerContext, topic: TopicMetadata): TopicMetadata {
+  const name = topic.name;
   try {
     openPartitions(broker, topic, 0);
   } catch (err) {
     if (err instanceof AssertionError) throw err;
     try {
       broker.partitions.deleteTopic(name);
-      broker.topics.delete(name);
+      void Promise.resolve(broker.topics.delete(name)).catch((cleanupErr: unknown) => {
+        broker.logger.error(
+          { topic: name, err: cleanupErr },
+          'cannot undo a failed topic creation',
+        );
+      });
     } catch (cleanupErr) {
       broker.logger.error({ topic: name, err: cleanupErr }, 'cannot undo a failed topic creation');
     }
@@ -245,15 +270,25 @@ export function createTopic(
  *
  * @throws FjordError UNKNOWN_TOPIC_OR_PARTITION (3) for an unknown topic.
  */
-export function deleteTopic(broker: BrokerContext, name: string): TopicMetadata {
+export function deleteTopic(broker: BrokerContext, name: string): MaybePromise<TopicMetadata> {
   const topic = requireTopic(broker, name);
-  broker.partitions.deleteTopic(name);
-  broker.topics.delete(name);
-  // Committed offsets of a deleted topic are dropped, as Kafka does (a later topic of the same
-  // name starts without them).
-  if (!isInternalTopic(name)) broker.groups.onTopicDeleted(name);
-  broker.logger.info({ topic: name, topicId: topic.topicId }, 'topic deleted');
-  return topic;
+  const finish = (): TopicMetadata => {
+    // Committed offsets of a deleted topic are dropped, as Kafka does (a later topic of the same
+    // name starts without them).
+    if (!isInternalTopic(name)) broker.groups.onTopicDeleted(name);
+    broker.logger.info({ topic: name, topicId: topic.topicId }, 'topic deleted');
+    return topic;
+  };
+  if (broker.cluster.kind === 'local') {
+    broker.partitions.deleteTopic(name);
+    return andThen(broker.topics.delete(name), finish);
+  }
+  // In a cluster the record goes first: every replica, this one included, deletes its
+  // partitions when it sees the record gone.
+  return andThen(broker.topics.delete(name), () => {
+    broker.partitions.deleteTopic(name);
+    return finish();
+  });
 }
 
 /** The topic named `name`, or FjordError UNKNOWN_TOPIC_OR_PARTITION (3). */
@@ -300,12 +335,17 @@ export function planPartitionGrowth(
 }
 
 /** Grows `name` to `count` partitions and opens the new ones; see {@link planPartitionGrowth}. */
-export function addPartitions(broker: BrokerContext, name: string, count: number): TopicMetadata {
+export function addPartitions(
+  broker: BrokerContext,
+  name: string,
+  count: number,
+): MaybePromise<TopicMetadata> {
   const before = planPartitionGrowth(broker, name, count);
-  const topic = broker.topics.setPartitionCount(name, count);
-  openPartitions(broker, topic, before.partitionCount);
-  broker.logger.info({ topic: name, from: before.partitionCount, to: count }, 'partitions added');
-  return topic;
+  return andThen(broker.topics.setPartitionCount(name, count), (topic) => {
+    openPartitions(broker, topic, before.partitionCount);
+    broker.logger.info({ topic: name, from: before.partitionCount, to: count }, 'partitions added');
+    return topic;
+  });
 }
 
 /**
@@ -318,13 +358,14 @@ export function setTopicConfigs(
   broker: BrokerContext,
   name: string,
   configs: Readonly<Record<string, string>>,
-): TopicMetadata {
+): MaybePromise<TopicMetadata> {
   requireTopic(broker, name);
   validateTopicConfigs(broker, configs);
-  const topic = broker.topics.setConfigs(name, configs);
-  broker.partitions.updateConfig(name, broker.topicLogConfig(topic));
-  broker.logger.info({ topic: name, configs }, 'topic configs changed');
-  return topic;
+  return andThen(broker.topics.setConfigs(name, configs), (topic) => {
+    broker.partitions.updateConfig(name, broker.topicLogConfig(topic));
+    broker.logger.info({ topic: name, configs }, 'topic configs changed');
+    return topic;
+  });
 }
 
 /** A per-resource error as responses carry it. */

@@ -11,6 +11,9 @@ interface StartOptions {
   config?: string;
   metricsPort?: string;
   override?: string[];
+  metadata?: string;
+  brokerId?: string;
+  rack?: string;
 }
 
 /** `fjord broker start`: one broker in the foreground until SIGTERM/SIGINT. */
@@ -25,6 +28,12 @@ export function registerBrokerCommand(program: Command): void {
     .option('--config <file>', 'broker.properties with Kafka property names')
     .option('--metrics-port <port>', 'serve /metrics and /healthz on this port')
     .option('--override <k=v...>', 'set a broker property, as Kafka’s --override does')
+    .option(
+      '--metadata <url>',
+      'where cluster metadata lives: local (default) or etcd://host:port[/prefix]',
+    )
+    .option('--broker-id <id>', 'this broker’s node id (node.id), unique in the cluster')
+    .option('--rack <rack>', 'broker.rack, for rack-aware replica placement')
     .action(async (options: StartOptions) => {
       const props = options.config === undefined ? {} : readPropertiesFile(options.config);
       for (const kv of options.override ?? []) {
@@ -33,6 +42,9 @@ export function registerBrokerCommand(program: Command): void {
         props[kv.slice(0, at)] = kv.slice(at + 1);
       }
       if (options.data !== undefined) props['log.dirs'] = options.data;
+      if (options.metadata !== undefined) props['metadata.store'] = options.metadata;
+      if (options.brokerId !== undefined) props['node.id'] = options.brokerId;
+      if (options.rack !== undefined) props['broker.rack'] = options.rack;
       if (options.port !== undefined || options.host !== undefined) {
         props.listeners = `PLAINTEXT://${options.host ?? '127.0.0.1'}:${options.port ?? '9092'}`;
       }

@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 
 import { registerBrokerCommand } from './broker-command.js';
+import { registerClusterCommand } from './cluster-command.js';
 import { registerConsumeCommand } from './consume-command.js';
 import { runBrokerDemo } from './broker-demo.js';
 import { registerGroupsCommand } from './groups-command.js';
@@ -43,6 +44,7 @@ program
   });
 
 registerBrokerCommand(program);
+registerClusterCommand(program);
 registerTopicsCommand(program);
 registerProduceCommand(program);
 registerGroupsCommand(program);

@@ -6,6 +6,7 @@ import {
   batchSize,
   batchMaxTimestamp,
   checkBatch,
+  PARTITION_LEADER_EPOCH_OFFSET,
   setBatchBaseOffset,
   setBatchPartitionLeaderEpoch,
   stampLogAppendTime,
@@ -25,6 +26,8 @@ import { compacts, deletes, DEFAULT_LOG_CONFIG } from './log-config.js';
 import type { LogConfig } from './log-config.js';
 import { readLogState, writeLogState } from './log-state.js';
 import { Segment } from './segment.js';
+import { LeaderEpochCache } from './leader-epoch-cache.js';
+import type { EpochEndOffset } from './leader-epoch-cache.js';
 import { trimToWholeBatches } from './read-result.js';
 import type { ReadResult } from './read-result.js';
 
@@ -81,6 +84,8 @@ export class PartitionLog implements CleanableLog {
   private currentConfig: LogConfig;
   private readonly clock: Clock;
   private readonly logger: Logger;
+  /** Where each leader epoch starts in this log (leader-epoch-cache.ts). */
+  private epochCache: LeaderEpochCache = LeaderEpochCache.inMemory();
 
   private constructor(
     readonly dir: string,
@@ -165,7 +170,46 @@ export class PartitionLog implements CleanableLog {
     this.recoveryPointOffset = this.endOffset;
     if (state?.cleanShutdown !== true)
       this.recoveryPointOffset = Math.min(state?.recoveryPoint ?? 0, this.endOffset);
+    this.loadEpochs();
     this.persistState(false);
+  }
+
+  /**
+   * Opens the leader-epoch checkpoint, dropping entries a crash cut off the log; a log without
+   * one (written before checkpoints existed) rebuilds it from its batch headers.
+   */
+  private loadEpochs(): void {
+    this.epochCache = LeaderEpochCache.open(this.dir);
+    if (!this.epochCache.isEmpty) {
+      this.epochCache.truncateFromEnd(this.endOffset);
+      return;
+    }
+    if (this.endOffset === this.startOffset) return;
+    for (const header of this.batchHeadersFrom(this.startOffset))
+      this.epochCache.assign(header.partitionLeaderEpoch, header.baseOffset);
+  }
+
+  /** The newest leader epoch of a batch in this log, or -1. */
+  get latestEpoch(): number {
+    return this.epochCache.latestEpoch;
+  }
+
+  /**
+   * Every (epoch, start offset) of the log, oldest first.
+   *
+   * @internal
+   */
+  get epochs(): LeaderEpochCache {
+    return this.epochCache;
+  }
+
+  /**
+   * OffsetsForLeaderEpoch: where the largest epoch ≤ `epoch` ends in this log (KIP-279).
+   *
+   * @internal
+   */
+  endOffsetForEpoch(epoch: number): EpochEndOffset {
+    return this.epochCache.endOffsetFor(epoch, this.endOffset);
   }
 
   /**
@@ -281,6 +325,8 @@ export class PartitionLog implements CleanableLog {
     setBatchBaseOffset(batch, 0, baseOffset);
     if (options.leaderEpoch !== undefined)
       setBatchPartitionLeaderEpoch(batch, 0, options.leaderEpoch);
+    // The epoch's start is persisted before its first batch, so the checkpoint never lacks it.
+    this.epochCache.assign(batch.readInt32BE(PARTITION_LEADER_EPOCH_OFFSET), baseOffset);
     let logAppendTimeMs = -1;
     if (logAppendTime) {
       stampLogAppendTime(batch, 0, now);
@@ -451,6 +497,7 @@ export class PartitionLog implements CleanableLog {
     }
     this.active.truncateTo(offset);
     this.endOffset = this.active.nextOffset;
+    this.epochCache.truncateFromEnd(this.endOffset);
     this.startOffset = Math.min(this.startOffset, this.endOffset);
     this.recoveryPointOffset = Math.min(this.recoveryPointOffset, this.endOffset);
     this.unflushedRecords = 0;
@@ -464,6 +511,7 @@ export class PartitionLog implements CleanableLog {
     for (const segment of this.segments.splice(0)) segment.delete();
     const { indexIntervalBytes, segmentIndexBytes } = this.currentConfig;
     this.segments.push(Segment.create(this.dir, offset, indexIntervalBytes, segmentIndexBytes));
+    this.epochCache.clear();
     this.startOffset = offset;
     this.endOffset = offset;
     this.recoveryPointOffset = offset;

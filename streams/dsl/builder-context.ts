@@ -4,6 +4,8 @@
  */
 import { Topology } from '../runtime/topology.js';
 
+import type { StreamState } from './stream-state.js';
+
 /** Node name prefixes, as Kafka Streams spells them. */
 export const NodePrefix = {
   source: 'KSTREAM-SOURCE-',
@@ -22,6 +24,23 @@ export const NodePrefix = {
   processValues: 'KSTREAM-PROCESSVALUES-',
   repartition: 'KSTREAM-REPARTITION-',
   pipe: 'KSTREAM-PIPE-',
+  aggregate: 'KSTREAM-AGGREGATE-',
+  aggregateStore: 'KSTREAM-AGGREGATE-STATE-STORE-',
+  reduce: 'KSTREAM-REDUCE-',
+  reduceStore: 'KSTREAM-REDUCE-STATE-STORE-',
+  cogroupAggregate: 'COGROUPKSTREAM-AGGREGATE-',
+  cogroupStore: 'COGROUPKSTREAM-AGGREGATE-STATE-STORE-',
+  cogroupMerge: 'COGROUPKSTREAM-MERGE-',
+  tableSource: 'KTABLE-SOURCE-',
+  tableStore: '-STATE-STORE-',
+  tableFilter: 'KTABLE-FILTER-',
+  tableMapValues: 'KTABLE-MAPVALUES-',
+  tableToStream: 'KTABLE-TOSTREAM-',
+  tableSelect: 'KTABLE-SELECT-',
+  tableAggregate: 'KTABLE-AGGREGATE-',
+  tableAggregateStore: 'KTABLE-AGGREGATE-STATE-STORE-',
+  tableReduce: 'KTABLE-REDUCE-',
+  tableReduceStore: 'KTABLE-REDUCE-STATE-STORE-',
 } as const;
 
 /** A node name prefix. */
@@ -34,6 +53,18 @@ export type NodePrefix = (typeof NodePrefix)[keyof typeof NodePrefix];
 export class BuilderContext {
   readonly topology = new Topology();
   private index = 0;
+  /**
+   * Makes a KStream: set by StreamsBuilder, so modules below kstream.ts (tables, grouped
+   * streams) can return streams without importing it (which would be an import cycle).
+   */
+  makeStream: (state: StreamState<unknown, unknown>) => unknown = () => {
+    throw new Error('BuilderContext.makeStream is not set');
+  };
+
+  /** Notes a topology warning (an unnamed stateful operator...); runners log them. */
+  warn(message: string): void {
+    this.topology.addWarning(message);
+  }
 
   /** The next generated name for `prefix`; every call uses up an index, as in Kafka Streams. */
   newName(prefix: string): string {

@@ -14,10 +14,17 @@ import { processorNode } from '../runtime/processor-node.js';
 import type { StreamRecord } from '../runtime/stream-record.js';
 import { TopologyError } from '../runtime/streams-error.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../runtime/topology-nodes.js';
+import type { JoinWindows } from '../operators/windows/join-windows.js';
 
 import { NodePrefix, type BuilderContext } from './builder-context.js';
-import type { Named, RepartitionOptions, ToOptions } from './options.js';
+import type { Named, ProcessOptions, RepartitionOptions, ToOptions } from './options.js';
+import type { Grouped } from './grouping-options.js';
+import { KGroupedStream } from './kgrouped-stream.js';
 import { addRepartition } from './repartition.js';
+import { windowedJoin, type StreamJoinOptions } from './stream-join.js';
+import type { TableHandle, TableJoinOptions } from './stream-table-join.js';
+import type { GlobalKTable } from './global-ktable.js';
+import { joinOf } from './join-dispatch.js';
 import {
   known,
   records,
@@ -49,6 +56,19 @@ export class KStream<K, V> {
     private readonly ctx: BuilderContext,
     private readonly state: StreamState<K, V>,
   ) {}
+
+  /**
+   * The builder and state of this stream, for the DSL's operations defined outside this class
+   * (joins, windowed aggregations).
+   * @internal
+   */
+  get internals(): { readonly ctx: BuilderContext; readonly state: StreamState<K, V> } {
+    return { ctx: this.ctx, state: this.state };
+  }
+
+  private derive<K2, V2>(state: StreamState<K2, V2>): KStream<K2, V2> {
+    return new KStream(this.ctx, state);
+  }
 
   /** The name of the node this stream comes out of. */
   get nodeName(): string {
@@ -140,25 +160,59 @@ export class KStream<K, V> {
     });
   }
 
-  /** Runs a custom {@link Processor} per task; it may change keys, so marks the stream for repartitioning. */
+  /**
+   * Runs a custom {@link Processor} per task, connected to the state stores named in
+   * `options.stores` (added with `StreamsBuilder.addStateStore`); it may change keys, so marks
+   * the stream for repartitioning.
+   */
   process<KOut, VOut>(
     supplier: ProcessorSupplier<K, V, KOut, VOut>,
-    options?: Named,
+    options?: ProcessOptions,
   ): KStream<KOut, VOut> {
-    return this.add(NodePrefix.process, options, processorNode(supplier), rekeyed(this.state));
+    const next = this.add(
+      NodePrefix.process,
+      options,
+      processorNode(supplier),
+      rekeyed<KOut, VOut>(this.state),
+    );
+    return this.connectStores(next, options);
   }
 
-  /** Runs a custom {@link FixedKeyProcessor} per task; keys stay, so does the partitioning. */
+  /** Groups by the current key (repartitioning first if the key changed), for an aggregation. */
+  groupByKey(options: Grouped<K, V> = {}): KGroupedStream<K, V> {
+    return new KGroupedStream(this.ctx, this, options);
+  }
+
+  /** Groups by a new key `selector` picks; always repartitions (named after `options.name` or the store). */
+  groupBy<K2>(
+    selector: (key: K, value: V) => K2,
+    options: Grouped<K2, V> = {},
+  ): KGroupedStream<K2, V> {
+    const rekeyedStream = this.selectKey(selector);
+    return new KGroupedStream(this.ctx, rekeyedStream, options);
+  }
+
+  private connectStores<K2, V2>(next: KStream<K2, V2>, options?: ProcessOptions): KStream<K2, V2> {
+    if (options?.stores !== undefined && options.stores.length > 0)
+      this.ctx.topology.connectProcessorAndStateStores(next.nodeName, options.stores);
+    return next;
+  }
+
+  /**
+   * Runs a custom {@link FixedKeyProcessor} per task, connected to `options.stores`; keys stay,
+   * so does the partitioning.
+   */
   processValues<VOut>(
     supplier: FixedKeyProcessorSupplier<K, V, VOut>,
-    options?: Named,
+    options?: ProcessOptions,
   ): KStream<K, VOut> {
-    return this.add(
+    const next = this.add(
       NodePrefix.processValues,
       options,
       processorNode(supplier),
-      revalued(this.state),
+      revalued<K, VOut>(this.state),
     );
+    return this.connectStores(next, options);
   }
 
   /**
@@ -181,6 +235,71 @@ export class KStream<K, V> {
     return this.state.repartitionRequired
       ? this.repartitionThrough(prefix, options, undefined, true)
       : this;
+  }
+
+  /**
+   * Joins each record with the records of `other` with the same key whose timestamps lie
+   * within `windows` (inner join); see {@link JoinWindows}. Late records are counted (and
+   * written to `lateRecordsTopic` when set). With a `KTable`, joins each record with the
+   * table's current row for its key (records without a row are dropped); with a
+   * `GlobalKTable`, with the row of the key `keySelector` derives. Only the stream triggers a
+   * table join.
+   */
+  join<V2, VR>(
+    other: KStream<K, V2>,
+    joiner: (value: V, otherValue: V2, key: K) => VR,
+    windows: JoinWindows,
+    options?: StreamJoinOptions<K, V, V2>,
+  ): KStream<K, VR>;
+  join<T, VR>(
+    table: TableHandle<K, T>,
+    joiner: (value: V, row: T, key: K) => VR,
+    options?: TableJoinOptions<K, VR>,
+  ): KStream<K, VR>;
+  join<GK, T, VR>(
+    table: GlobalKTable<GK, T>,
+    keySelector: (key: K, value: V) => GK,
+    joiner: (value: V, row: T, key: K) => VR,
+    options?: Named,
+  ): KStream<K, VR>;
+  join(other: unknown, a: unknown, b?: unknown, c?: unknown): KStream<K, unknown> {
+    return this.derive(joinOf(this, 'inner', other, a, b, c));
+  }
+
+  /**
+   * Like {@link KStream.join}, and a record that matched nothing is emitted with `null`: for a
+   * windowed join once its window closed (never earlier, so no spurious result precedes a
+   * match); for a table or global-table join at once, when the key has no row.
+   */
+  leftJoin<V2, VR>(
+    other: KStream<K, V2>,
+    joiner: (value: V, otherValue: V2 | null, key: K) => VR,
+    windows: JoinWindows,
+    options?: StreamJoinOptions<K, V, V2>,
+  ): KStream<K, VR>;
+  leftJoin<T, VR>(
+    table: TableHandle<K, T>,
+    joiner: (value: V, row: T | null, key: K) => VR,
+    options?: TableJoinOptions<K, VR>,
+  ): KStream<K, VR>;
+  leftJoin<GK, T, VR>(
+    table: GlobalKTable<GK, T>,
+    keySelector: (key: K, value: V) => GK,
+    joiner: (value: V, row: T | null, key: K) => VR,
+    options?: Named,
+  ): KStream<K, VR>;
+  leftJoin(other: unknown, a: unknown, b?: unknown, c?: unknown): KStream<K, unknown> {
+    return this.derive(joinOf(this, 'left', other, a, b, c));
+  }
+
+  /** Like {@link KStream.leftJoin}, for unmatched records of both sides. */
+  outerJoin<V2, VR>(
+    other: KStream<K, V2>,
+    joiner: (value: V | null, otherValue: V2 | null, key: K) => VR,
+    windows: JoinWindows,
+    options: StreamJoinOptions<K, V, V2> = {},
+  ): KStream<K, VR> {
+    return this.derive(windowedJoin(this, other, 'outer', joiner, windows, options));
   }
 
   /** Writes the records to `topic`, or to the topic `topic(key, value, recordContext)` names. */

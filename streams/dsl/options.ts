@@ -64,3 +64,18 @@ export interface RepartitionOptions<K, V> extends ToOptions<K, V> {
   /** Default: the partition count of the input topics of the sub-topology writing it. */
   readonly numberOfPartitions?: number;
 }
+
+/**
+ * Options of `KStream.process` / `processValues`: the node's name and the state stores its
+ * processor uses (added with `StreamsBuilder.addStateStore`; `ctx.getStateStore(name)` then
+ * returns the task's instance).
+ *
+ * @example
+ * ```ts
+ * builder.addStateStore(Stores.keyValueStoreBuilder('seen', Serdes.string(), Serdes.int64()));
+ * stream.process(() => new Dedupe(), { name: 'dedupe', stores: ['seen'] });
+ * ```
+ */
+export interface ProcessOptions extends Named {
+  readonly stores?: readonly string[];
+}

@@ -1,12 +1,33 @@
 /**
- * The entry point of the DSL: `stream()` reads topics, the returned {@link KStream}s add
- * operations, `build()` hands over the {@link Topology} a runner runs.
+ * The entry point of the DSL: `stream()` reads topics, `table()` reads a changelog topic as a
+ * table, the returned {@link KStream}s and {@link KTable}s add operations, `build()` hands over
+ * the {@link Topology} a runner runs.
  */
+import { tableSourceNode } from '../operators/table/table-source.js';
 import type { Topology } from '../runtime/topology.js';
+import { Serdes } from '../serde/index.js';
+import type { StoreBuilder } from '../state/index.js';
 
 import { BuilderContext, NodePrefix } from './builder-context.js';
+import type { Materialized } from './grouping-options.js';
 import { KStream } from './kstream.js';
+import { materializedTable, type KTable } from './ktable.js';
 import type { StreamOptions } from './options.js';
+import { addStatefulNode, keyValueStoreOf, storeNameOf } from './stateful-node.js';
+import type { StreamState } from './stream-state.js';
+
+/**
+ * How `StreamsBuilder.table` reads its topic and materializes it: `name` names the store (and
+ * its changelog topic `<application.id>-<name>-changelog`).
+ *
+ * @example
+ * ```ts
+ * builder.table('users', { name: 'users-store', key: Serdes.string(), value: Serdes.json<User>() });
+ * ```
+ */
+export interface TableOptions<K, V> extends Materialized<K, V> {
+  readonly timestampExtractor?: StreamOptions<K, V>['timestampExtractor'];
+}
 
 /**
  * Builds a topology with the DSL.
@@ -22,6 +43,11 @@ import type { StreamOptions } from './options.js';
  */
 export class StreamsBuilder {
   private readonly ctx = new BuilderContext();
+
+  constructor() {
+    const ctx = this.ctx;
+    ctx.makeStream = (state: StreamState<unknown, unknown>) => new KStream(ctx, state);
+  }
 
   /**
    * A stream of the records of `topics` (several topics make one stream; they must be
@@ -40,6 +66,40 @@ export class StreamsBuilder {
       inherited: { key: undefined, value: undefined },
       repartitionRequired: false,
     });
+  }
+
+  /**
+   * The topic as a table: each record upserts its key, a null value (tombstone) deletes it. The
+   * table is materialized in a key-value store with its own changelog topic (as Kafka Streams
+   * does without `topology.optimization`), so restoring never depends on the input's retention.
+   * The value serde is made tombstone-tolerant (`Serdes.nullable`); a default serde must be.
+   */
+  table<K = unknown, V = unknown>(topic: string, options: TableOptions<K, V> = {}): KTable<K, V> {
+    const ctx = this.ctx;
+    const source = ctx.newName(NodePrefix.source);
+    const name = ctx.newName(NodePrefix.tableSource);
+    const store = storeNameOf(
+      ctx,
+      options.name,
+      `${topic}${NodePrefix.tableStore}`,
+      `table ${topic}`,
+    );
+    ctx.topology.addSource(source, topic, {
+      ...(options.key === undefined ? {} : { key: options.key }),
+      ...(options.value === undefined ? {} : { value: Serdes.nullable(options.value) }),
+      ...(options.timestampExtractor === undefined
+        ? {}
+        : { timestampExtractor: options.timestampExtractor }),
+    });
+    const builder = keyValueStoreOf(store, options, options.key, options.value);
+    addStatefulNode(ctx, name, [source], builder, tableSourceNode(store));
+    return materializedTable(ctx, name, options.key, options.value, store);
+  }
+
+  /** Adds a state store for `KStream.process(supplier, { stores: [name] })`. */
+  addStateStore(builder: StoreBuilder): this {
+    this.ctx.topology.addStateStore(builder);
+    return this;
   }
 
   /** The topology built so far. */

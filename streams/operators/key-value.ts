@@ -1,9 +1,4 @@
 /**
- * A key and a value, as `map` and `flatMap` mappers return them: `[key, value]`.
- *
- * @example
- * ```ts
- * const pair: KeyValue<string, number> = ['user-1', 42];
- * ```
+ * `[key, value]` pairs; defined in the state layer (stores yield them too) and re-exported here.
  */
-export type KeyValue<K, V> = readonly [key: K, value: V];
+export type { KeyValue } from '../state/key-value.js';

@@ -7,6 +7,7 @@
 import type { OperatorFunction } from 'rxjs';
 
 import type { Logger } from '../../core/index.js';
+import type { ReadOnlyKeyValueStore, StateStore } from '../state/index.js';
 
 import type { Cancellable, Punctuator, PunctuationType, RecordContext } from './processor.js';
 import type { StreamRecord } from './stream-record.js';
@@ -72,6 +73,10 @@ export interface NodeContext extends OperatorContext {
   schedule(intervalMs: number, type: PunctuationType, callback: Punctuator): Cancellable;
   /** Registers a hook run when the task closes, in node order. */
   onClose(hook: () => void): void;
+  /** The task's store `name`; this node must be connected to it (else a StateStoreError). */
+  getStateStore(name: string): StateStore;
+  /** The runner's whole store of global table `name` (a ConfigError when there is none). */
+  getGlobalStore?(name: string): ReadOnlyKeyValueStore<unknown, unknown>;
 }
 
 /**

@@ -5,6 +5,8 @@
  */
 import { Observable } from 'rxjs';
 
+import type { StateStore } from '../state/index.js';
+
 import type { NodeContext, NodeFactory, Routed } from './node-context.js';
 import type { Processor, ProcessorContext, ProcessorSupplier } from './processor.js';
 import { recordOperator } from './record-operator.js';
@@ -34,6 +36,8 @@ function processorContext<KOut, VOut>(
       forward({ record, child: childName });
     },
     schedule: (intervalMs, type, callback) => ctx.schedule(intervalMs, type, callback),
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- see ProcessorContext
+    getStateStore: <S extends StateStore>(name: string) => ctx.getStateStore(name) as S,
   };
 }
 

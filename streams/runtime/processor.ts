@@ -3,6 +3,8 @@
  * to named children, embedded in the DSL with `process` / `processValues` or added to a
  * {@link Topology} directly with `addProcessor`.
  */
+import type { StateStore } from '../state/index.js';
+
 import type { StreamHeaders, StreamRecord } from './stream-record.js';
 import type { TaskId } from './task.js';
 
@@ -89,6 +91,14 @@ export interface ProcessorContext<KForward, VForward> {
    * `intervalMs` from now).
    */
   schedule(intervalMs: number, type: PunctuationType, callback: Punctuator): Cancellable;
+  /**
+   * The task's instance of the store `name`, which this processor must be connected to
+   * (`Topology.addStateStore(builder, processorName)`, or the DSL's `process(supplier, { stores })`);
+   * otherwise a StateStoreError. Restored from its changelog before the task's first record.
+   */
+  // The caller names the store's type, as with Kafka Streams' getStateStore: a checked cast.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+  getStateStore<S extends StateStore>(name: string): S;
 }
 
 /**

@@ -35,12 +35,16 @@ export interface InternalTopicSpec {
 export interface SubtopologySpec {
   readonly id: number;
   readonly sourceTopics: readonly TopicRef[];
+  /** The state stores its tasks hold. */
+  readonly stores?: readonly string[];
 }
 
 /** A topology a runner can run. */
 export interface RunnableTopology {
   readonly subtopologies: readonly SubtopologySpec[];
   readonly internalTopics: readonly InternalTopicSpec[];
+  /** Warnings the runner logs when it starts (unnamed stateful operators...). */
+  readonly warnings?: readonly string[];
   /** Instantiates one task; sources, processors and sinks are fresh per task. */
   createTask(id: TaskId, env: TaskEnvironment): Task;
 }

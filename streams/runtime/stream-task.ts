@@ -21,11 +21,13 @@ import type { StreamRecord } from './stream-record.js';
 import { asError, StreamsError } from './streams-error.js';
 import { TaskFailures } from './task-failures.js';
 import { wireTaskGraph } from './task-graph.js';
+import { TaskStores } from './task-stores.js';
 import {
   taskName,
   type Task,
   type TaskEnvironment,
   type TaskId,
+  type TaskStore,
   type TimestampExtractor,
 } from './task.js';
 import type { SinkNodeSpec, SourceNodeSpec, SubtopologyPlan } from './topology-nodes.js';
@@ -95,6 +97,9 @@ export class StreamTask implements Task {
   private current: AnyRecord | undefined;
   private context: RecordContext | undefined;
   private readonly failures: TaskFailures;
+  private readonly stores: TaskStores;
+  /** The stores each processor node is connected to. */
+  private readonly connected = new Map<string, readonly string[]>();
 
   constructor(
     plan: SubtopologyPlan,
@@ -105,6 +110,20 @@ export class StreamTask implements Task {
     this.name = taskName(id);
     this.logger = env.logger; // the runner binds the task to it
     this.failures = new TaskFailures(this.name, env.errors, env.logger);
+    for (const node of plan.nodes)
+      if (node.kind === 'processor') this.connected.set(node.name, node.stores);
+    // Stores exist before the graph is wired: processors may look them up in init().
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const task = this;
+    this.stores = new TaskStores(plan.stores, {
+      id,
+      env,
+      logger: this.logger,
+      recordContext: () => this.recordContext(),
+      get streamTimeMs() {
+        return task.streamTime;
+      },
+    });
     const graph = wireTaskGraph(plan, {
       nodeContext: (name, children) => this.nodeContext(name, children),
       sinkWriter: (spec) =>
@@ -142,6 +161,14 @@ export class StreamTask implements Task {
   /** The largest event time this task has seen; -1 before its first record. */
   get streamTimeMs(): number {
     return this.streamTime;
+  }
+
+  get stateStores(): readonly TaskStore[] {
+    return this.stores.list;
+  }
+
+  flushStores(): void {
+    this.stores.flush();
   }
 
   /** The record context of the input being processed (built on first use); undefined in punctuators. */
@@ -208,6 +235,11 @@ export class StreamTask implements Task {
       }
     }
     this.subscription.unsubscribe();
+    const storeFailure = this.stores.close();
+    if (storeFailure !== undefined) {
+      this.logger.error({ err: asError(storeFailure) }, 'closing a state store failed');
+      failure ??= storeFailure;
+    }
     if (failure !== undefined)
       throw new StreamsError(`task ${this.name}: closing a processor failed`, {
         cause: failure,
@@ -279,6 +311,12 @@ export class StreamTask implements Task {
         this.closeHooks.push(hook);
       },
       userError: (error) => this.failures.processing(nodeName, error, this.input),
+      getStateStore: (name) => this.stores.get(name, nodeName, this.connected.get(nodeName) ?? []),
+      getGlobalStore: (name) => {
+        if (env.globalStores === undefined)
+          throw new ConfigError(`${nodeName}: the runner holds no global table ${name}`);
+        return env.globalStores.get(name);
+      },
     };
   }
 

@@ -16,14 +16,27 @@ import {
   type TopicPartition,
 } from '../../core/index.js';
 
+import { AppStores, type StoreLag } from './app-stores.js';
+import { findKeyOwner, type KeyMetadata } from './key-metadata.js';
+import { startQueryServer, type QueryServer } from './query-server.js';
+import { clusterChangelogReader } from './changelog-reader.js';
 import { createErrorHandling, type DefaultErrorHandling } from './default-error-handling.js';
 import type { ErrorStage } from './error-handling.js';
+import { GlobalTableConsumer } from './global-consumer.js';
+import { GlobalStores, globalTablesOf } from './global-tables.js';
 import { prepareTopics, topicAdminOf, topicLayout } from './internal-topics.js';
 import { OffsetCommits } from './offset-commits.js';
 import { ProducerRecordCollector } from './producer-record-collector.js';
-import type { RunnableTopology } from './runnable-topology.js';
+import { resolveTopic, type RunnableTopology } from './runnable-topology.js';
 import { installShutdownSignals, type SignalHandlers } from './shutdown-signals.js';
 import { streamsAssignor } from './streams-assignor.js';
+import type { Serde } from '../serde/index.js';
+import type {
+  ReadOnlyKeyValueStore,
+  ReadOnlySessionStore,
+  ReadOnlyWindowStore,
+} from '../state/index.js';
+
 import { createStreamsConsumer, createStreamsProducer } from './streams-clients.js';
 import { asError } from './streams-error.js';
 import {
@@ -82,6 +95,9 @@ export interface StreamsMetrics {
   readonly deadLettered: number;
   readonly rebalances: number;
   readonly activeTasks: number;
+  /** Store instances restored, and changelog records read to restore them. */
+  readonly storesRestored: number;
+  readonly recordsRestored: number;
 }
 
 /**
@@ -127,9 +143,13 @@ export class StreamsApp {
   private readonly errors: DefaultErrorHandling;
   private readonly registry: TaskRegistry;
   private readonly commits: OffsetCommits;
+  private readonly globals: GlobalStores;
+  private globalConsumer: GlobalTableConsumer | undefined;
+  private readonly stores: AppStores;
   private readonly sourceTopics: readonly string[];
   private readonly stop = new AbortController();
   private admin: Admin | undefined;
+  private queryServer: QueryServer | undefined;
   private loop: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private signals: SignalHandlers | undefined;
@@ -157,9 +177,7 @@ export class StreamsApp {
       c,
       streamsAssignor(layout.sourceTopics),
       {
-        onAssigned: (ps) => {
-          this.assigned(ps);
-        },
+        onAssigned: (ps) => this.assigned(ps),
         onRevoked: (ps) => this.revoked(ps),
         onLost: (ps) => {
           this.lost(ps);
@@ -183,6 +201,16 @@ export class StreamsApp {
       (id) => this.environment(id),
       this.logger,
     );
+    this.globals = new GlobalStores(globalTablesOf(topology), {
+      ...(c.defaultKeySerde === undefined ? {} : { key: c.defaultKeySerde }),
+      ...(c.defaultValueSerde === undefined ? {} : { value: c.defaultValueSerde }),
+    });
+    this.stores = new AppStores(
+      () => this.registry.all,
+      this.logger,
+      () => this.clock.now(),
+    );
+    for (const warning of topology.warnings ?? []) this.logger.warn({}, warning);
     this.commits = new OffsetCommits({
       registry: this.registry,
       collector: this.collector,
@@ -227,7 +255,57 @@ export class StreamsApp {
       deadLettered,
       rebalances: this.rebalances,
       activeTasks: this.registry.size,
+      storesRestored: this.stores.stats.restores,
+      recordsRestored: this.stores.stats.records,
     };
+  }
+
+  /**
+   * The key-value store `name` of this instance's tasks, for interactive queries: a key held by
+   * another instance is absent here (see `metadataForKey`). While a store restores, reads see
+   * what is restored so far; {@link StreamsApp.storeLag} says how far behind that is.
+   */
+  store<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
+    return this.stores.keyValue(name);
+  }
+
+  /** The window store `name` of this instance's tasks (see {@link StreamsApp.store}). */
+  windowStore<K, V>(name: string): ReadOnlyWindowStore<K, V> {
+    return this.stores.window(name);
+  }
+
+  /** The session store `name` of this instance's tasks (see {@link StreamsApp.store}). */
+  sessionStore<K, V>(name: string): ReadOnlySessionStore<K, V> {
+    return this.stores.session(name);
+  }
+
+  /** The port of the interactive-query HTTP endpoint, once started (`application.server`). */
+  get queryPort(): number | undefined {
+    return this.queryServer?.port;
+  }
+
+  /**
+   * Which instance (its `application.server`) holds `key` of store `name`; undefined while no
+   * instance holds it (during a rebalance) or before the app connected.
+   */
+  async metadataForKey<K>(
+    name: string,
+    key: K,
+    keySerde: Serde<K>,
+  ): Promise<KeyMetadata | undefined> {
+    const admin = this.admin;
+    const sub = this.topology.subtopologies.find((s) => s.stores?.includes(name));
+    const source = sub?.sourceTopics[0];
+    if (admin === undefined || sub === undefined || source === undefined) return undefined;
+    const topic = resolveTopic(source, this.config.applicationId);
+    const bytes = keySerde.serialize(key, { topic });
+    if (bytes === null) return undefined;
+    return findKeyOwner(admin, this.config.applicationId, sub.id, topic, bytes);
+  }
+
+  /** How many changelog records each local instance of store `name` still has to restore. */
+  storeLag(name: string): StoreLag[] {
+    return this.stores.lag(name);
   }
 
   /**
@@ -258,6 +336,7 @@ export class StreamsApp {
     const name = taskName(id);
     return {
       applicationId: c.applicationId,
+      globalStores: this.globals,
       collector: this.collector.forTask(name),
       errors: this.errors,
       logger: this.logger,
@@ -265,6 +344,7 @@ export class StreamsApp {
       ...(c.defaultKeySerde === undefined ? {} : { defaultKeySerde: c.defaultKeySerde }),
       ...(c.defaultValueSerde === undefined ? {} : { defaultValueSerde: c.defaultValueSerde }),
       ...(c.timestampExtractor === undefined ? {} : { timestampExtractor: c.timestampExtractor }),
+      ...(c.stateDir === undefined ? {} : { stateDir: c.stateDir }),
     };
   }
 
@@ -291,6 +371,26 @@ export class StreamsApp {
         c.replicationFactor,
         this.logger,
       );
+      this.stores.connect(
+        clusterChangelogReader(this.admin, {
+          bootstrap: c.bootstrap,
+          clientId: `${c.clientId}-restore-consumer`,
+        }),
+      );
+      const server = c.applicationServer;
+      if (server !== undefined)
+        this.queryServer = await startQueryServer({
+          ...server,
+          stores: this.stores,
+          logger: this.logger,
+        });
+      // Global tables are whole before the app joins its group (so before any task processes).
+      this.globalConsumer = new GlobalTableConsumer(this.globals, {
+        bootstrap: c.bootstrap,
+        clientId: `${c.clientId}-global-consumer`,
+        logger: this.logger,
+      });
+      await this.globalConsumer.start(this.admin, this.stop.signal);
       await Promise.all([this.producer.connect(), this.consumer.connect()]);
       this.consumer.subscribe(this.sourceTopics);
     } catch (err) {
@@ -360,11 +460,19 @@ export class StreamsApp {
     }
   }
 
-  private assigned(partitions: readonly TopicPartition[]): void {
+  /** New tasks restore their stores (the consumer waits for this) before they process. */
+  private async assigned(partitions: readonly TopicPartition[]): Promise<void> {
     if (this.failure !== undefined) return;
-    this.registry.assign(partitions);
+    const created = this.registry.assign(partitions);
     this.rebalances++;
-    this.machine.moveTo('RUNNING');
+    try {
+      await this.stores.restore(created);
+    } catch (err) {
+      this.fail(asError(err));
+      return;
+    }
+    // A failure meanwhile aborted `stop`.
+    if (!this.stop.signal.aborted) this.machine.moveTo('RUNNING');
   }
 
   /** Partitions leave in an orderly way: flush, commit, close their tasks. */
@@ -433,9 +541,11 @@ export class StreamsApp {
     await this.loop;
     if (commit) await this.commits.commit();
     this.registry.closeAll();
+    await this.queryServer?.close();
     const admin = this.admin;
     const clients: (readonly [string, () => Promise<void>])[] = [
       ['consumer', () => this.consumer.close()],
+      ['global consumer', () => this.globalConsumer?.close() ?? Promise.resolve()],
       ['producer', () => this.producer.close()],
       ...(admin === undefined ? [] : [['admin client', () => admin.close()] as const]),
     ];

@@ -10,7 +10,15 @@ import {
   type RebalanceListeners,
 } from '../../core/index.js';
 
+import { advertisedClientId } from './key-metadata.js';
 import type { ResolvedStreamsConfig } from './streams-config.js';
+
+/** The consumer's client id, advertising `application.server` for `metadataForKey`. */
+function advertise(clientId: string, c: ResolvedStreamsConfig): string {
+  return c.applicationServer === undefined
+    ? clientId
+    : advertisedClientId(clientId, c.applicationServer);
+}
 
 /** Kafka Streams' `max.poll.records`. */
 const STREAMS_MAX_POLL_RECORDS = 1000;
@@ -30,7 +38,7 @@ export function createStreamsConsumer(
     maxPollRecords: STREAMS_MAX_POLL_RECORDS,
     ...c.consumer,
     bootstrap: c.bootstrap,
-    clientId: c.consumer.clientId ?? `${c.clientId}-consumer`,
+    clientId: advertise(c.consumer.clientId ?? `${c.clientId}-consumer`, c),
     groupId: c.applicationId,
     enableAutoCommit: false,
     assignors: [assignor],

@@ -83,6 +83,13 @@ export interface StreamsConfig {
   readonly 'repartition.purge.interval.ms'?: number | string;
   /** Only `at_least_once` (the default); exactly-once comes with Kafka transactions, later. */
   readonly 'processing.guarantee'?: ProcessingGuarantee;
+  /**
+   * `host:port` where this instance answers interactive queries over HTTP (port 0: any free
+   * port), advertised to the other instances; default none (no HTTP endpoint).
+   */
+  readonly 'application.server'?: string;
+  /** Where persistent state stores keep their files; default none (in-memory stores only). */
+  readonly 'state.dir'?: string;
   /** Kafka consumer configs, e.g. `consumer.max.poll.records`, `consumer.session.timeout.ms`. */
   readonly [consumerKey: `consumer.${string}`]: unknown;
   /** Kafka producer configs, e.g. `producer.linger.ms`, `producer.compression.type`. */
@@ -108,6 +115,8 @@ export interface ResolvedStreamsConfig extends ClientOverrides {
   readonly maxPendingRecords: number;
   /** -1: never purge. */
   readonly repartitionPurgeIntervalMs: number;
+  readonly applicationServer: { readonly host: string; readonly port: number } | undefined;
+  readonly stateDir: string | undefined;
 }
 
 /** Kafka Streams' at-least-once default. */
@@ -132,6 +141,8 @@ const TOP_LEVEL_KEYS: ReadonlySet<string> = new Set([
   'max.pending.records',
   'repartition.purge.interval.ms',
   'processing.guarantee',
+  'application.server',
+  'state.dir',
 ]);
 
 /** Kafka's rule for group ids and topic-name prefixes: legal topic characters. */
@@ -255,8 +266,20 @@ export function parseStreamsConfig(config: StreamsConfig): ResolvedStreamsConfig
             'repartition.purge.interval.ms',
             0,
           ),
+    applicationServer: hostPort(c['application.server']),
+    stateDir: optionalString(c['state.dir'], 'state.dir'),
     ...parseClientOverrides(c),
   };
+}
+
+function hostPort(value: unknown): { host: string; port: number } | undefined {
+  const s = optionalString(value, 'application.server');
+  if (s === undefined) return undefined;
+  const at = s.lastIndexOf(':');
+  const port = Number(s.slice(at + 1));
+  if (at <= 0 || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`application.server=${s}: expected host:port`);
+  return { host: s.slice(0, at), port };
 }
 
 function extractor(value: unknown): TimestampExtractor | undefined {

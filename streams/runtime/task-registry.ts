@@ -60,9 +60,16 @@ export class TaskRegistry {
     return this.tasks.size;
   }
 
-  /** Creates the tasks of newly assigned partitions. */
-  assign(partitions: readonly TopicPartition[]): void {
+  /** Creates the tasks of newly assigned partitions; returns the tasks created. */
+  assign(partitions: readonly TopicPartition[]): Task[] {
+    const before = new Set(this.tasks.values());
     for (const tp of partitions) this.track(tp.topic, tp.partition);
+    return [...this.tasks.values()].filter((t) => !before.has(t));
+  }
+
+  /** The live tasks. */
+  get all(): Task[] {
+    return [...this.tasks.values()];
   }
 
   private track(topic: string, partition: number): PartitionProgress {

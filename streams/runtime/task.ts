@@ -6,8 +6,10 @@
  */
 import type { ConsumerRecord, Logger } from '../../core/index.js';
 import type { Serde } from '../serde/index.js';
+import type { BuiltStore, StoreBuilder } from '../state/index.js';
 
 import type { ErrorHandling } from './error-handling.js';
+import type { GlobalStores } from './global-tables.js';
 import type { RecordCollector } from './record-collector.js';
 
 /**
@@ -58,6 +60,27 @@ export interface TaskEnvironment {
   readonly defaultKeySerde?: Serde<unknown>;
   readonly defaultValueSerde?: Serde<unknown>;
   readonly timestampExtractor?: TimestampExtractor;
+  /** `state.dir`: where persistent stores keep their files. */
+  readonly stateDir?: string;
+  /** The runner's global tables (filled before tasks process), for global-table joins. */
+  readonly globalStores?: GlobalStores;
+}
+
+/**
+ * A state store of a task, as the runner sees it: restored from `changelogTopic` (partition =
+ * the task's partition) before the task processes, flushed on commit.
+ *
+ * @example
+ * ```ts
+ * for (const s of task.stateStores) if (s.changelogTopic !== undefined) s.built.restore(records);
+ * ```
+ */
+export interface TaskStore {
+  readonly name: string;
+  readonly kind: StoreBuilder['kind'];
+  /** Full changelog topic name; undefined when logging is disabled. */
+  readonly changelogTopic: string | undefined;
+  readonly built: BuiltStore;
 }
 
 /** A running task. */
@@ -71,6 +94,10 @@ export interface Task {
    * `fail` or the topology breaks; the task is then unusable.
    */
   process(record: ConsumerRecord): void;
+  /** The task's state stores (absent or empty for a stateless sub-topology). */
+  readonly stateStores?: readonly TaskStore[];
+  /** Flushes the stores (before a commit). */
+  flushStores?(): void;
   /** Fires the wall-clock punctuators that are due at `nowMs`. */
   punctuateWallClock(nowMs: number): void;
   /** Closes the processors (their `close()`), cancels punctuators. */

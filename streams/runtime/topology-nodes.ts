@@ -4,6 +4,7 @@
  * runner's defaults when a task is created.
  */
 import type { Serde } from '../serde/index.js';
+import type { StoreBuilder } from '../state/index.js';
 
 import type { NodeFactory } from './node-context.js';
 import type { RecordContext } from './processor.js';
@@ -68,7 +69,7 @@ export interface ProcessorNodeSpec {
   readonly kind: 'processor';
   readonly name: string;
   readonly parents: readonly string[];
-  /** State stores it uses (for describe; stores arrive with the next issue). */
+  /** Names of the state stores it is connected to (more may be added by `addStateStore`). */
   readonly stores: readonly string[];
   readonly create: NodeFactory;
 }
@@ -98,6 +99,8 @@ export function parentsOf(node: NodeSpec): readonly string[] {
 export interface SubtopologyPlan {
   readonly id: number;
   readonly nodes: readonly NodeSpec[];
+  /** The stores its processors use, each built once per task. */
+  readonly stores: readonly StoreBuilder[];
   /** Children of each node, in the order they were added. */
   readonly children: ReadonlyMap<string, readonly string[]>;
 }

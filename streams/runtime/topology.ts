@@ -5,6 +5,7 @@
  * so a repartition splits the graph. Each (sub-topology, partition) pair runs as a task.
  */
 import type { Serde } from '../serde/index.js';
+import type { StoreBuilder } from '../state/index.js';
 
 import type { ProcessorSupplier } from './processor.js';
 import { processorNode } from './processor-node.js';
@@ -15,6 +16,7 @@ import type {
   TopicRef,
 } from './runnable-topology.js';
 import { StreamTask } from './stream-task.js';
+import { changelogTopicName } from './task-stores.js';
 import { TopologyError } from './streams-error.js';
 import type { Task, TaskEnvironment, TaskId, TimestampExtractor } from './task.js';
 import { TopologyDescription } from './topology-description.js';
@@ -88,7 +90,11 @@ export class Topology implements RunnableTopology {
   private readonly readers = new Map<string, string>();
   /** Internal topic name (undecorated) → fixed partition count, if any. */
   private readonly internal = new Map<string, number | undefined>();
+  /** State stores by name, and the stores each processor is connected to. */
+  private readonly stores = new Map<string, StoreBuilder>();
+  private readonly connected = new Map<string, Set<string>>();
   private grouping: Grouping | undefined;
+  private readonly warningList: string[] = [];
 
   /** Adds a source reading `topics`. */
   addSource<K, V>(
@@ -107,19 +113,55 @@ export class Topology implements RunnableTopology {
     });
   }
 
-  /** Adds a processor running a fresh processor from `supplier` in each task. */
+  /**
+   * Adds a processor running a fresh processor from `supplier` in each task, connected to the
+   * stores named in `stores` (added with {@link Topology.addStateStore}, before or after).
+   */
   addProcessor<KIn, VIn, KOut, VOut>(
     name: string,
     supplier: ProcessorSupplier<KIn, VIn, KOut, VOut>,
     parents: readonly string[],
+    stores: readonly string[] = [],
   ): this {
     return this.addNode({
       kind: 'processor',
       name,
       parents,
-      stores: [],
+      stores,
       create: processorNode(supplier),
     });
+  }
+
+  /**
+   * Adds a state store (one instance per task of the sub-topology using it) and connects it to
+   * `processors`. With logging enabled its changes go to the internal topic
+   * `<application.id>-<store>-changelog`, declared here. Processors sharing a store run in one
+   * sub-topology.
+   */
+  addStateStore(builder: StoreBuilder, processors: readonly string[] = []): this {
+    if (this.stores.has(builder.name))
+      throw new TopologyError(`state store ${builder.name} is already added`);
+    this.stores.set(builder.name, builder);
+    for (const p of processors) this.connectProcessorAndStateStores(p, [builder.name]);
+    this.grouping = undefined;
+    return this;
+  }
+
+  /** Connects processor `processor` to stores already added or still to be added. */
+  connectProcessorAndStateStores(processor: string, stores: readonly string[]): this {
+    const node = this.nodes.get(processor);
+    if (node?.kind !== 'processor')
+      throw new TopologyError(`cannot connect stores to ${processor}: no such processor`);
+    const set = this.connected.get(processor) ?? new Set(node.stores);
+    for (const s of stores) set.add(s);
+    this.connected.set(processor, set);
+    this.grouping = undefined;
+    return this;
+  }
+
+  /** The store builder named `name`, if added. */
+  stateStore(name: string): StoreBuilder | undefined {
+    return this.stores.get(name);
   }
 
   /** Adds a sink writing `topic`, or the topic `topic(key, value, recordContext)` names. */
@@ -207,6 +249,19 @@ export class Topology implements RunnableTopology {
     return new TopologyDescription(this.group().plans);
   }
 
+  /** Warnings about the topology (unnamed stateful operators...), logged by the runners. */
+  get warnings(): readonly string[] {
+    return this.warningList;
+  }
+
+  /**
+   * Notes a warning for the runners to log.
+   * @internal
+   */
+  addWarning(message: string): void {
+    this.warningList.push(message);
+  }
+
   /** Whether a node named `name` exists. */
   hasNode(name: string): boolean {
     return this.nodes.has(name);
@@ -241,27 +296,51 @@ export class Topology implements RunnableTopology {
       root.set(n, r);
       return r;
     };
+    const storeOwner = new Map<string, string>();
     for (const node of this.nodes.values()) {
       root.set(node.name, node.name);
       for (const parent of parentsOf(node)) root.set(find(node.name), find(parent));
+      for (const store of this.storesOf(node)) {
+        const other = storeOwner.get(store);
+        if (other === undefined) storeOwner.set(store, node.name);
+        else root.set(find(node.name), find(other));
+      }
     }
     const byRoot = new Map<string, NodeSpec[]>();
     for (const node of this.nodes.values()) {
       const r = find(node.name);
       const group = byRoot.get(r) ?? [];
-      group.push(node);
+      group.push(node.kind === 'processor' ? { ...node, stores: this.storesOf(node) } : node);
       byRoot.set(r, group);
     }
     const plans = [...byRoot.values()].map((nodes, id) => ({
       id,
       nodes,
       children: new Map(nodes.map((n) => [n.name, this.children.get(n.name) ?? []])),
+      stores: [...new Set(nodes.flatMap((n) => this.storesOf(n)))].map((s) => this.builderOf(s)),
     }));
-    const specs = plans.map(({ id, nodes }) => ({
+    const specs = plans.map(({ id, nodes, stores }) => ({
       id,
       sourceTopics: nodes.flatMap((n) => (n.kind === 'source' ? n.topics : [])),
+      stores: stores.map((s) => s.name),
     }));
-    return { plans, specs, internal: this.internalSpecs(plans) };
+    return {
+      plans,
+      specs,
+      internal: [...this.internalSpecs(plans), ...changelogSpecs(plans)],
+    };
+  }
+
+  private storesOf(node: NodeSpec): string[] {
+    if (node.kind !== 'processor') return [];
+    return [...(this.connected.get(node.name) ?? node.stores)];
+  }
+
+  private builderOf(store: string): StoreBuilder {
+    const builder = this.stores.get(store);
+    if (builder === undefined)
+      throw new TopologyError(`state store ${store} is used by a processor but not added`);
+    return builder;
   }
 
   private internalSpecs(plans: readonly SubtopologyPlan[]): InternalTopicSpec[] {
@@ -286,4 +365,18 @@ export class Topology implements RunnableTopology {
       return partitions === undefined ? spec : { ...spec, partitions };
     });
   }
+}
+
+/** The changelog topics of the plans' logged stores, sized like the sub-topology's inputs. */
+function changelogSpecs(plans: readonly SubtopologyPlan[]): InternalTopicSpec[] {
+  return plans.flatMap((plan) =>
+    plan.stores
+      .filter((b) => b.loggingEnabled)
+      .map((b) => ({
+        name: changelogTopicName(b.name),
+        kind: 'changelog' as const,
+        partitionsFrom: [plan.id],
+        configs: b.changelogConfigs(),
+      })),
+  );
 }

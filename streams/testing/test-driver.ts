@@ -7,6 +7,14 @@
  */
 import { ConfigError, silentLogger, type ConsumerRecord, type Logger } from '../../core/index.js';
 import type { Serde } from '../serde/index.js';
+import type {
+  KeyValueStore,
+  ReadOnlyKeyValueStore,
+  ReadOnlySessionStore,
+  ReadOnlyWindowStore,
+  SessionStore,
+  WindowStore,
+} from '../state/index.js';
 import {
   createErrorHandling,
   type DefaultErrorHandling,
@@ -15,6 +23,7 @@ import {
 } from '../runtime/default-error-handling.js';
 import type { RecordCollector } from '../runtime/record-collector.js';
 import { toRecordHeaders } from '../runtime/record-headers.js';
+import { GlobalStores, globalTablesOf } from '../runtime/global-tables.js';
 import { resolveTopic, type RunnableTopology } from '../runtime/runnable-topology.js';
 import {
   taskName,
@@ -24,6 +33,7 @@ import {
   type TimestampExtractor,
 } from '../runtime/task.js';
 
+import { DriverStores, restoreTaskStores } from './driver-stores.js';
 import { InMemoryTopics, type AppendRecord } from './in-memory-topics.js';
 import {
   TestInputTopic,
@@ -101,7 +111,10 @@ export class TestDriver {
   private readonly readPositions = new Map<string, number>();
   private readonly handling: DefaultErrorHandling;
   private readonly env: TaskEnvironment;
+  /** Global tables: records piped into their topics update them at once. */
+  private readonly globals: GlobalStores;
   private closed = false;
+  private readonly stores = new DriverStores(() => this.tasks.values());
 
   constructor(
     private readonly topology: RunnableTopology,
@@ -118,6 +131,7 @@ export class TestDriver {
       flush: () => Promise.resolve(),
     };
     const logger = options.logger ?? silentLogger;
+    for (const warning of topology.warnings ?? []) logger.warn({}, warning);
     const errors = options.errors ?? {};
     this.handling = createErrorHandling({
       ...errors,
@@ -125,8 +139,13 @@ export class TestDriver {
       collector,
       wallClockMs: () => this.wallClock,
     });
+    this.globals = new GlobalStores(globalTablesOf(topology), {
+      ...(options.defaultKeySerde === undefined ? {} : { key: options.defaultKeySerde }),
+      ...(options.defaultValueSerde === undefined ? {} : { value: options.defaultValueSerde }),
+    });
     this.env = {
       applicationId: this.applicationId,
+      globalStores: this.globals,
       collector,
       errors: this.handling,
       logger,
@@ -154,7 +173,7 @@ export class TestDriver {
         this.readers.set(resolveTopic(t, this.applicationId), sub.id);
       for (let partition = 0; partition < (counts[0] ?? 0); partition++) {
         const id = { subtopology: sub.id, partition };
-        this.tasks.set(taskName(id), topology.createTask(id, this.envFor(id)));
+        this.tasks.set(taskName(id), this.createTask(id));
       }
     }
   }
@@ -186,7 +205,8 @@ export class TestDriver {
     valueSerde: Serde<V>,
     options?: InputTopicOptions,
   ): TestInputTopic<K, V> {
-    if (!this.readers.has(name)) throw new ConfigError(`the topology reads no topic ${name}`);
+    if (!this.readers.has(name) && !this.globals.topics.includes(name))
+      throw new ConfigError(`the topology reads no topic ${name}`);
     return new TestInputTopic(this.driverTopics(), name, keySerde, valueSerde, options);
   }
 
@@ -223,7 +243,7 @@ export class TestDriver {
     for (const name of names) {
       const old = this.task(name);
       old.close();
-      this.tasks.set(name, this.topology.createTask(old.id, this.envFor(old.id)));
+      this.tasks.set(name, this.createTask(old.id));
     }
     return names;
   }
@@ -238,6 +258,37 @@ export class TestDriver {
     if (this.closed) return;
     this.closed = true;
     for (const task of this.tasks.values()) task.close();
+  }
+
+  /**
+   * The store `name` read across every task (a key is found in whichever task holds it; scans go
+   * task by task), or the instance of the task of `partition`, which may be written too.
+   */
+  getKeyValueStore<K, V>(name: string): ReadOnlyKeyValueStore<K, V>;
+  getKeyValueStore<K, V>(name: string, partition: number): KeyValueStore<K, V>;
+  getKeyValueStore<K, V>(name: string, partition?: number): ReadOnlyKeyValueStore<K, V> {
+    return this.stores.keyValue(name, partition);
+  }
+
+  /** The window store `name` across tasks, or the instance of the task of `partition`. */
+  getWindowStore<K, V>(name: string): ReadOnlyWindowStore<K, V>;
+  getWindowStore<K, V>(name: string, partition: number): WindowStore<K, V>;
+  getWindowStore<K, V>(name: string, partition?: number): ReadOnlyWindowStore<K, V> {
+    return this.stores.window(name, partition);
+  }
+
+  /** The session store `name` across tasks, or the instance of the task of `partition`. */
+  getSessionStore<K, V>(name: string): ReadOnlySessionStore<K, V>;
+  getSessionStore<K, V>(name: string, partition: number): SessionStore<K, V>;
+  getSessionStore<K, V>(name: string, partition?: number): ReadOnlySessionStore<K, V> {
+    return this.stores.session(name, partition);
+  }
+
+  /** Creates a task and restores its stores from their changelogs. */
+  private createTask(id: TaskId): Task {
+    const task = this.topology.createTask(id, this.envFor(id));
+    restoreTaskStores(task, (topic) => this.topics.records(topic));
+    return task;
   }
 
   private envFor(id: TaskId): TaskEnvironment {
@@ -269,6 +320,7 @@ export class TestDriver {
   private append(record: AppendRecord): void {
     const stored = this.topics.append(record);
     if (this.readers.has(stored.topic)) this.queue.push(stored);
+    else this.globals.apply(stored);
   }
 
   private drain(): void {

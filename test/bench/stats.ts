@@ -26,3 +26,26 @@ export function rate(label: string, records: number, bytes: number, elapsedNs: b
   const recs = records > 0 ? `${(records / seconds / 1e6).toFixed(2)} M records/s  ` : '';
   return `${label.padEnd(28)} ${recs}${(bytes / seconds / 1e6).toFixed(1)} MB/s  (${seconds.toFixed(2)} s)`;
 }
+
+/** What {@link untilProcessed} watches: a StreamsApp. */
+interface ProcessingApp {
+  readonly state: string;
+  readonly error: Error | undefined;
+  readonly metrics: { readonly recordsProcessed: number; readonly recordsPending: number };
+}
+
+/** Resolves once `app` processed `records` and every output is acknowledged; rejects on ERROR. */
+export function untilProcessed(app: ProcessingApp, records: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const check = setInterval(() => {
+      const m = app.metrics;
+      if (app.state === 'ERROR') {
+        clearInterval(check);
+        reject(app.error ?? new Error('app failed'));
+      } else if (m.recordsProcessed >= records && m.recordsPending === 0) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 5);
+  });
+}

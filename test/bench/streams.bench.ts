@@ -19,7 +19,7 @@ import { StreamsBuilder } from '../../streams/dsl/streams-builder.js';
 import { StreamsApp } from '../../streams/runtime/streams-app.js';
 import { Serdes } from '../../streams/serde/index.js';
 import { withBrokerProcess } from '../helpers/broker-process.js';
-import { nowNs, rate } from './stats.js';
+import { nowNs, rate, untilProcessed } from './stats.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 8);
@@ -146,18 +146,7 @@ async function streams(bootstrap: string, input: string, output: string): Promis
   );
   const start = nowNs();
   await app.start();
-  await new Promise<void>((resolve, reject) => {
-    const check = setInterval(() => {
-      const m = app.metrics;
-      if (app.state === 'ERROR') {
-        clearInterval(check);
-        reject(app.error ?? new Error('app failed'));
-      } else if (m.recordsProcessed >= RECORDS && m.recordsPending === 0) {
-        clearInterval(check);
-        resolve();
-      }
-    }, 5);
-  });
+  await untilProcessed(app, RECORDS);
   const elapsed = nowNs() - start;
   await app.close();
   return elapsed;

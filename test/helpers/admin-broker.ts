@@ -1,3 +1,4 @@
+import { singleNodeView } from '../../core/broker/metadata/local-metadata-store.js';
 import { parseBrokerConfig } from '../../core/broker/broker-config.js';
 import type { BrokerContext, Handler, TopicMetadata } from '../../core/broker/broker-context.js';
 import { NO_RESPONSE } from '../../core/broker/broker-context.js';
@@ -80,6 +81,10 @@ export function openAdminBroker(
       },
     },
     topics: store,
+    cluster: singleNodeView(
+      () => ({ nodeId: config.nodeId, host: '127.0.0.1', port: 9092, rack: null }),
+      store,
+    ),
     partitions: registry,
     clock,
     logger: silentLogger,

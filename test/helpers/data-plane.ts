@@ -4,6 +4,7 @@
  * store, a manual clock and manual timers. Requests and responses go through the wire codec, so
  * handlers see exactly what the router would give them and every answer is proven encodable.
  */
+import { singleNodeView } from '../../core/broker/metadata/local-metadata-store.js';
 import { parseBrokerConfig } from '../../core/broker/broker-config.js';
 import type { BrokerConfig } from '../../core/broker/broker-config.js';
 import { NO_RESPONSE } from '../../core/broker/broker-context.js';
@@ -138,6 +139,10 @@ export class DataPlane {
       clusterId: 'test-cluster',
       producerIds: new FileProducerIdAllocator(config.logDir),
       topics: this.topics,
+      cluster: singleNodeView(
+        () => ({ nodeId: config.nodeId, host: '127.0.0.1', port: config.port, rack: null }),
+        this.topics,
+      ),
       partitions: this.registry,
       clock: this.clock,
       logger: silentLogger,

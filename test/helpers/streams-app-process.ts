@@ -4,13 +4,14 @@
  *
  * It prints JSON lines on stdout (synchronously, so a SIGKILL loses none): `state` on every
  * state change, `tasks` whenever the set of tasks it runs changes, and `metrics` once it is
- * NOT_RUNNING. SIGTERM closes the app gracefully (the app's own signal handlers), after which
+ * NOT_RUNNING, and `restored` whenever its store restore counters change. SIGTERM closes the app gracefully (the app's own signal handlers), after which
  * the process ends by that signal.
  */
 import { writeSync } from 'node:fs';
 
 import { createLogger } from '../../core/index.js';
 import { StreamsApp } from '../../streams/runtime/streams-app.js';
+import { countTopology } from './stateful-pipelines.js';
 import { cleanerTopology } from './streams-pipelines.js';
 
 /** What the process runs. */
@@ -19,6 +20,8 @@ export interface StreamsProcessArgs {
   readonly applicationId: string;
   readonly input: string;
   readonly output: string;
+  /** The pipeline: the cleaner (default) or the count per key of stateful-pipelines.ts. */
+  readonly topology?: 'cleaner' | 'count';
   /** Extra streams configs (numbers and strings only: it crosses a process boundary). */
   readonly config?: Readonly<Record<string, string | number>>;
 }
@@ -29,7 +32,9 @@ function emit(event: Record<string, unknown>): void {
 
 const args = JSON.parse(process.argv[2] ?? '{}') as StreamsProcessArgs;
 const app = new StreamsApp(
-  cleanerTopology(args.input, args.output),
+  args.topology === 'count'
+    ? countTopology(args.input, args.output)
+    : cleanerTopology(args.input, args.output),
   {
     'application.id': args.applicationId,
     'bootstrap.servers': args.bootstrap,
@@ -38,7 +43,14 @@ const app = new StreamsApp(
   { logger: createLogger('streams-app', process.env.FJORD_TEST_LOG ?? 'warn') },
 );
 let tasks = '';
+let restored = '';
 const reportTasks = (): void => {
+  const { storesRestored, recordsRestored } = app.metrics;
+  const counters = `${storesRestored}/${recordsRestored}`;
+  if (counters !== restored) {
+    restored = counters;
+    emit({ event: 'restored', storesRestored, recordsRestored });
+  }
   const now = JSON.stringify(app.tasks);
   if (now === tasks) return;
   tasks = now;

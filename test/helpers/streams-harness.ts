@@ -29,6 +29,11 @@ export type AppEvent =
       readonly error?: string;
     }
   | { readonly event: 'tasks'; readonly tasks: readonly string[] }
+  | {
+      readonly event: 'restored';
+      readonly storesRestored: number;
+      readonly recordsRestored: number;
+    }
   | ({ readonly event: 'metrics' } & StreamsMetrics);
 
 /** A streams app running in a child process. */
@@ -63,6 +68,12 @@ export class StreamsAppProcess {
   get metrics(): StreamsMetrics | undefined {
     const m = this.events.find((e) => e.event === 'metrics');
     return m?.event === 'metrics' ? m : undefined;
+  }
+
+  /** Changelog records restored, as of the last time it entered RUNNING. */
+  get recordsRestored(): number {
+    const last = this.events.filter((e) => e.event === 'restored').at(-1);
+    return last?.event === 'restored' ? last.recordsRestored : 0;
   }
 
   get stderr(): string {

@@ -181,9 +181,22 @@ export class GroupCoordinator {
     if (groupId === '' && !allowEmptyId) return ErrorCode.INVALID_GROUP_ID;
     if (!this.running) return ErrorCode.NOT_COORDINATOR;
     const partition = this.partitionFor(groupId);
+    // In a cluster, groups are coordinated by the leader of their partition.
+    if (!this.env.store.leads(partition)) return ErrorCode.NOT_COORDINATOR;
     if (this.loading.has(partition)) return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
     if (this.failed.has(partition)) return ErrorCode.NOT_COORDINATOR;
     return ErrorCode.NONE;
+  }
+
+  /**
+   * This broker just became the leader of `partition` of `__consumer_offsets` (a cluster moved
+   * leadership here): its groups are loaded from the log before they are served.
+   */
+  onBecomeLeader(partition: number): void {
+    if (!this.running || this.loading.has(partition)) return;
+    this.failed.delete(partition);
+    this.loading.add(partition);
+    void this.loadPartition(partition);
   }
 
   /**

@@ -120,6 +120,11 @@ export class GroupStore {
     return this.log.ensureTopic();
   }
 
+  /** Whether this broker coordinates the groups of `partition` (leads it). */
+  leads(partition: number): boolean {
+    return this.log.leads?.(partition) ?? true;
+  }
+
   /** Whether there is a topic to load from. */
   hasTopic(): boolean {
     return this.log.exists();

@@ -28,6 +28,11 @@ export interface OffsetsLog {
    * NONE, or the log's error code; nothing is appended on error.
    */
   append(partition: number, records: readonly OffsetsRecord[], timestampMs: number): ErrorCode;
+  /**
+   * Whether this broker leads `partition` and so coordinates its groups; absent: always (one
+   * broker, or an in-memory log).
+   */
+  leads?(partition: number): boolean;
   /** Every record of `partition` from its log start to its high watermark, oldest first. */
   read(partition: number): AsyncIterable<readonly OffsetsRecord[]>;
 }

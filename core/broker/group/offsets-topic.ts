@@ -30,6 +30,9 @@ export const OFFSETS_TOPIC = '__consumer_offsets';
 
 /** See the module comment. */
 export class TopicOffsetsLog implements OffsetsLog {
+  /** A cluster store's creation in flight; FindCoordinator answers COORDINATOR_NOT_AVAILABLE. */
+  private creating: Promise<unknown> | undefined;
+
   /**
    * @param broker the broker whose topics and partitions hold the topic; read at call time, so
    *   the broker context may be finished after this is built.
@@ -50,17 +53,43 @@ export class TopicOffsetsLog implements OffsetsLog {
   ensureTopic(): ErrorCode {
     const broker = this.broker();
     if (this.exists()) return ErrorCode.NONE;
+    if (this.creating !== undefined) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     try {
-      createTopic(broker, OFFSETS_TOPIC, broker.config.offsetsTopicNumPartitions, 1, {
-        'cleanup.policy': 'compact',
-        'segment.bytes': String(broker.config.offsetsTopicSegmentBytes),
-      });
-      return ErrorCode.NONE;
+      // Replicated as widely as the cluster allows, up to Kafka's default of 3.
+      const rf = Math.min(3, Math.max(1, broker.cluster.liveBrokers().length));
+      const created = createTopic(
+        broker,
+        OFFSETS_TOPIC,
+        broker.config.offsetsTopicNumPartitions,
+        rf,
+        {
+          'cleanup.policy': 'compact',
+          'segment.bytes': String(broker.config.offsetsTopicSegmentBytes),
+        },
+      );
+      if (!(created instanceof Promise)) return ErrorCode.NONE;
+      // A cluster creates it in etcd: clients retry FindCoordinator until it exists.
+      this.creating = created
+        .catch((err: unknown) => {
+          if (!this.exists()) broker.logger.error({ err }, `cannot create ${OFFSETS_TOPIC}`);
+        })
+        .finally(() => {
+          this.creating = undefined;
+        });
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     } catch (err) {
       if (err instanceof AssertionError) throw err;
       broker.logger.error({ err }, `cannot create ${OFFSETS_TOPIC}`);
       return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     }
+  }
+
+  /** Whether this broker leads `partition` (and so coordinates its groups). */
+  leads(partition: number): boolean {
+    const broker = this.broker();
+    // A single broker coordinates every group, before the topic exists too.
+    if (broker.cluster.kind === 'local') return true;
+    return broker.cluster.partitionState(OFFSETS_TOPIC, partition)?.leader === broker.config.nodeId;
   }
 
   append(partition: number, records: readonly OffsetsRecord[], timestampMs: number): ErrorCode {

@@ -12,11 +12,14 @@ import { alterConfigResources } from '../config-alter.js';
 import { configMap, setTopicConfigs, validateTopicConfigs } from '../topic-admin.js';
 
 /** The AlterConfigs handler. */
-export const alterConfigsHandler: Handler<typeof ApiKey.ALTER_CONFIGS> = (broker, request) => {
-  const responses = alterConfigResources(broker, request.resources, (topic, resource) => {
+export const alterConfigsHandler: Handler<typeof ApiKey.ALTER_CONFIGS> = async (
+  broker,
+  request,
+) => {
+  const responses = await alterConfigResources(broker, request.resources, (topic, resource) => {
     const configs = configMap(resource.configs);
     validateTopicConfigs(broker, configs);
-    if (!request.validateOnly) setTopicConfigs(broker, topic.name, configs);
+    return request.validateOnly ? undefined : setTopicConfigs(broker, topic.name, configs);
   });
   return { throttleTimeMs: 0, responses };
 };

@@ -13,33 +13,41 @@ import type {
 import { ErrorCode } from '../../util/error-codes.js';
 import { FjordError } from '../../util/errors.js';
 import type { BrokerContext, Handler } from '../broker-context.js';
+import { sequentially } from '../config-alter.js';
 import { addPartitions, planPartitionGrowth, toErrorResult } from '../topic-admin.js';
 
 /** The CreatePartitions handler. */
-export const createPartitionsHandler: Handler<typeof ApiKey.CREATE_PARTITIONS> = (
+export const createPartitionsHandler: Handler<typeof ApiKey.CREATE_PARTITIONS> = async (
   broker,
   request,
 ) => {
   const counts = new Map<string, number>();
   for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
-  const results = request.topics.map((t): CreatePartitionsTopicResult => {
-    try {
-      if ((counts.get(t.name) ?? 0) > 1) {
-        throw new FjordError(
-          `Create partitions request names topic ${t.name} more than once.`,
-          ErrorCode.INVALID_REQUEST,
-        );
+  const results = await sequentially(
+    request.topics,
+    async (t): Promise<CreatePartitionsTopicResult> => {
+      try {
+        if ((counts.get(t.name) ?? 0) > 1) {
+          throw new FjordError(
+            `Create partitions request names topic ${t.name} more than once.`,
+            ErrorCode.INVALID_REQUEST,
+          );
+        }
+        await grow(broker, t, request.validateOnly);
+        return { name: t.name, errorCode: ErrorCode.NONE, errorMessage: null };
+      } catch (err) {
+        return { name: t.name, ...toErrorResult(err) };
       }
-      grow(broker, t, request.validateOnly);
-      return { name: t.name, errorCode: ErrorCode.NONE, errorMessage: null };
-    } catch (err) {
-      return { name: t.name, ...toErrorResult(err) };
-    }
-  });
+    },
+  );
   return { throttleTimeMs: 0, results };
 };
 
-function grow(broker: BrokerContext, t: CreatePartitionsTopic, validateOnly: boolean): void {
+async function grow(
+  broker: BrokerContext,
+  t: CreatePartitionsTopic,
+  validateOnly: boolean,
+): Promise<void> {
   const topic = planPartitionGrowth(broker, t.name, t.count);
   if (t.assignments !== null) {
     const added = t.count - topic.partitionCount;
@@ -59,5 +67,5 @@ function grow(broker: BrokerContext, t: CreatePartitionsTopic, validateOnly: boo
       }
     }
   }
-  if (!validateOnly) addPartitions(broker, t.name, t.count);
+  if (!validateOnly) await addPartitions(broker, t.name, t.count);
 }

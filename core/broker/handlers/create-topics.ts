@@ -22,13 +22,17 @@ import { ErrorCode } from '../../util/error-codes.js';
 import { FjordError } from '../../util/errors.js';
 import type { BrokerContext, Handler, TopicMetadata } from '../broker-context.js';
 import { topicConfigEntries } from '../config-entries.js';
+import { sequentially } from '../config-alter.js';
 import { configMap, createTopic, planTopic, toErrorResult } from '../topic-admin.js';
 
 /** The CreateTopics handler. */
-export const createTopicsHandler: Handler<typeof ApiKey.CREATE_TOPICS> = (broker, request) => {
+export const createTopicsHandler: Handler<typeof ApiKey.CREATE_TOPICS> = async (
+  broker,
+  request,
+) => {
   const counts = new Map<string, number>();
   for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
-  const topics = request.topics.map((t): CreatableTopicResult => {
+  const topics = await sequentially(request.topics, async (t): Promise<CreatableTopicResult> => {
     if ((counts.get(t.name) ?? 0) > 1) {
       return failed(t.name, {
         errorCode: ErrorCode.INVALID_REQUEST,
@@ -36,7 +40,7 @@ export const createTopicsHandler: Handler<typeof ApiKey.CREATE_TOPICS> = (broker
       });
     }
     try {
-      return created(broker, t, request.validateOnly);
+      return await created(broker, t, request.validateOnly);
     } catch (err) {
       return failed(t.name, toErrorResult(err));
     }
@@ -44,17 +48,17 @@ export const createTopicsHandler: Handler<typeof ApiKey.CREATE_TOPICS> = (broker
   return { throttleTimeMs: 0, topics };
 };
 
-function created(
+async function created(
   broker: BrokerContext,
   t: CreatableTopic,
   validateOnly: boolean,
-): CreatableTopicResult {
+): Promise<CreatableTopicResult> {
   const [partitions, replicationFactor] = sizeOf(broker, t);
   const configs = configMap(t.configs);
   const plan = planTopic(broker, t.name, partitions, replicationFactor, configs);
   const topic: TopicMetadata = validateOnly
     ? { name: plan.name, topicId: ZERO_UUID, partitionCount: plan.partitionCount, configs }
-    : createTopic(broker, t.name, partitions, replicationFactor, configs);
+    : await createTopic(broker, t.name, partitions, replicationFactor, configs);
   return {
     name: t.name,
     topicId: topic.topicId,

@@ -12,6 +12,7 @@ import { ZERO_UUID } from '../../protocol/plan.js';
 import { ErrorCode } from '../../util/error-codes.js';
 import { FjordError } from '../../util/errors.js';
 import type { BrokerContext, Handler } from '../broker-context.js';
+import { sequentially } from '../config-alter.js';
 import { deleteTopic, toErrorResult } from '../topic-admin.js';
 
 interface Target {
@@ -20,7 +21,11 @@ interface Target {
 }
 
 /** The DeleteTopics handler. */
-export const deleteTopicsHandler: Handler<typeof ApiKey.DELETE_TOPICS> = (broker, request, ctx) => {
+export const deleteTopicsHandler: Handler<typeof ApiKey.DELETE_TOPICS> = async (
+  broker,
+  request,
+  ctx,
+) => {
   const version = ctx.header.apiVersion;
   const targets: readonly Target[] =
     version >= 6
@@ -29,7 +34,7 @@ export const deleteTopicsHandler: Handler<typeof ApiKey.DELETE_TOPICS> = (broker
   const key = (t: Target): string => t.name ?? `id:${t.topicId}`;
   const counts = new Map<string, number>();
   for (const t of targets) counts.set(key(t), (counts.get(key(t)) ?? 0) + 1);
-  const responses = targets.map((target): DeletableTopicResult => {
+  const responses = await sequentially(targets, async (target): Promise<DeletableTopicResult> => {
     try {
       if ((counts.get(key(target)) ?? 0) > 1) {
         throw new FjordError('The topic is named more than once.', ErrorCode.INVALID_REQUEST);
@@ -40,7 +45,7 @@ export const deleteTopicsHandler: Handler<typeof ApiKey.DELETE_TOPICS> = (broker
           version >= 3 ? ErrorCode.TOPIC_DELETION_DISABLED : ErrorCode.INVALID_REQUEST,
         );
       }
-      const topic = deleteTopic(broker, resolve(broker, target));
+      const topic = await deleteTopic(broker, resolve(broker, target));
       return {
         name: topic.name,
         topicId: topic.topicId,

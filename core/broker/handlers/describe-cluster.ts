@@ -1,7 +1,7 @@
 /**
- * DescribeCluster (API key 60), v0–1: this node as the only broker and the controller, and the
- * cluster id. v1's `endpoint_type` asks for brokers (1) or controllers (2); this node is both, so
- * both list it. Any other endpoint type is INVALID_REQUEST (42) (Kafka answers
+ * DescribeCluster (API key 60), v0–1: the live brokers, the controller and the cluster id (a
+ * single broker is all of them). v1's `endpoint_type` asks for brokers (1) or controllers (2);
+ * every fjord broker can serve as controller, so both list the live brokers. Any other endpoint type is INVALID_REQUEST (42) (Kafka answers
  * UNSUPPORTED_ENDPOINT_TYPE, a code outside the set fjord sends; kafka-protocol.md §5).
  */
 import type { ApiKey } from '../../protocol/messages/index.js';
@@ -25,7 +25,8 @@ export const describeClusterHandler: Handler<typeof ApiKey.DESCRIBE_CLUSTER> = (
     throttleTimeMs: 0,
     endpointType,
     clusterId: broker.clusterId,
-    controllerId: broker.config.nodeId,
+    controllerId:
+      broker.cluster.controllerId() < 0 ? broker.config.nodeId : broker.cluster.controllerId(),
     clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
   };
   if (endpointType !== EndpointType.BROKER && endpointType !== EndpointType.CONTROLLER) {
@@ -37,10 +38,15 @@ export const describeClusterHandler: Handler<typeof ApiKey.DESCRIBE_CLUSTER> = (
     };
   }
   const { host, port } = advertisedEndpoint(broker.config);
+  const self = { brokerId: broker.config.nodeId, host, port, rack: broker.config.rack };
+  const others = broker.cluster
+    .liveBrokers()
+    .filter((b) => b.nodeId !== self.brokerId)
+    .map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: b.rack }));
   return {
     ...base,
     errorCode: ErrorCode.NONE,
     errorMessage: null,
-    brokers: [{ brokerId: broker.config.nodeId, host, port, rack: null }],
+    brokers: [self, ...others].sort((a, b) => a.brokerId - b.brokerId),
   };
 };

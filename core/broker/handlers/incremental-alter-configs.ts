@@ -13,14 +13,13 @@ import { alterConfigResources, applyConfigChanges } from '../config-alter.js';
 import { setTopicConfigs, validateTopicConfigs } from '../topic-admin.js';
 
 /** The IncrementalAlterConfigs handler. */
-export const incrementalAlterConfigsHandler: Handler<typeof ApiKey.INCREMENTAL_ALTER_CONFIGS> = (
-  broker,
-  request,
-) => {
-  const responses = alterConfigResources(broker, request.resources, (topic, resource) => {
+export const incrementalAlterConfigsHandler: Handler<
+  typeof ApiKey.INCREMENTAL_ALTER_CONFIGS
+> = async (broker, request) => {
+  const responses = await alterConfigResources(broker, request.resources, (topic, resource) => {
     const configs = applyConfigChanges(broker, topic, resource.configs);
     validateTopicConfigs(broker, configs);
-    if (!request.validateOnly) setTopicConfigs(broker, topic.name, configs);
+    return request.validateOnly ? undefined : setTopicConfigs(broker, topic.name, configs);
   });
   return { throttleTimeMs: 0, responses };
 };

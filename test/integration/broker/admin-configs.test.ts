@@ -22,10 +22,10 @@ describe('DescribeConfigs, AlterConfigs and IncrementalAlterConfigs', () => {
   let cleanup: () => void;
   let admin: AdminBroker;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     ({ dir, cleanup } = makeTempDir('fjord-configs-'));
     admin = openAdminBroker(dir, { 'log.retention.hours': '24', 'node.id': '3' });
-    createTopic(admin.broker, 'events', 2, 1, { 'segment.bytes': '1048576' });
+    await createTopic(admin.broker, 'events', 2, 1, { 'segment.bytes': '1048576' });
   });
   afterEach(async () => {
     await admin.close();

@@ -15,12 +15,12 @@ describe('Metadata and DescribeCluster on a single broker', () => {
   let cleanup: () => void;
   let admin: AdminBroker;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     ({ dir, cleanup } = makeTempDir('fjord-metadata-'));
     admin = openAdminBroker(dir, { 'node.id': '7' });
-    createTopic(admin.broker, 'alpha', 2, 1, {});
-    createTopic(admin.broker, 'beta', 1, -1, {});
-    createTopic(admin.broker, '__consumer_offsets', 3, 1, { 'cleanup.policy': 'compact' });
+    await createTopic(admin.broker, 'alpha', 2, 1, {});
+    await createTopic(admin.broker, 'beta', 1, -1, {});
+    await createTopic(admin.broker, '__consumer_offsets', 3, 1, { 'cleanup.policy': 'compact' });
   });
   afterEach(async () => {
     await admin.close();

@@ -35,6 +35,8 @@ describe('StreamsApp before start', () => {
       deadLettered: 0,
       rebalances: 0,
       activeTasks: 0,
+      storesRestored: 0,
+      recordsRestored: 0,
     });
   });
 });

@@ -80,8 +80,8 @@ describe('topology.describe()', () => {
     const topology = b.build();
     expect(topology.describe().toString()).toBe(TWO_SUBTOPOLOGIES);
     expect(topology.subtopologies).toEqual([
-      { id: 0, sourceTopics: [{ name: 'orders', internal: false }] },
-      { id: 1, sourceTopics: [{ name: 'by-user-repartition', internal: true }] },
+      { id: 0, sourceTopics: [{ name: 'orders', internal: false }], stores: [] },
+      { id: 1, sourceTopics: [{ name: 'by-user-repartition', internal: true }], stores: [] },
     ]);
     expect(topology.internalTopics).toEqual([
       expect.objectContaining({

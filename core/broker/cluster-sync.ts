@@ -1,0 +1,46 @@
+/**
+ * Makes the partitions this broker hosts follow the cluster's metadata: every change the store
+ * reports opens the partitions this broker holds a replica of, hands the partitions it leads their
+ * leader epoch, tells the group coordinator which `__consumer_offsets` partitions it now leads,
+ * and removes the partitions of topics deleted elsewhere. A single broker never changes under
+ * itself, so this runs only in a cluster.
+ */
+import type { BrokerContext } from './broker-context.js';
+import type { GroupCoordinator } from './group/group-coordinator.js';
+import { OFFSETS_TOPIC } from './group/offsets-topic.js';
+import type { LocalPartitionRegistry } from './partition-registry.js';
+
+/** Applies the current cluster view once; see the module comment. */
+export function applyClusterView(
+  broker: BrokerContext,
+  registry: LocalPartitionRegistry,
+  groups: GroupCoordinator,
+  ledBefore: Set<string>,
+): void {
+  const self = broker.config.nodeId;
+  const known = new Set<string>();
+  for (const topic of broker.topics.list()) {
+    known.add(topic.name);
+    const config = broker.topicLogConfig(topic);
+    for (let p = 0; p < topic.partitionCount; p++) {
+      const state = broker.cluster.partitionState(topic.name, p);
+      if (state?.replicas.includes(self) !== true) continue;
+      // open() also applies a config changed through another broker to an open partition.
+      const handle = registry.open(topic.name, p, config);
+      const key = `${topic.name}/${p}`;
+      if (state.leader !== self) {
+        ledBefore.delete(key);
+        continue;
+      }
+      handle.setLeaderEpoch(state.leaderEpoch);
+      if (ledBefore.has(key)) continue;
+      ledBefore.add(key);
+      if (topic.name === OFFSETS_TOPIC) groups.onBecomeLeader(p);
+    }
+  }
+  for (const open of registry.list()) {
+    if (known.has(open.topic)) continue;
+    registry.deleteTopic(open.topic);
+    broker.logger.info({ topic: open.topic }, 'topic deleted by the cluster');
+  }
+}

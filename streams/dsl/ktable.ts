@@ -1,0 +1,269 @@
+/**
+ * `KTable<K, V>`: a changelog stream read as a table, the latest value per key, and
+ * `KGroupedTable`, a table re-keyed for a re-aggregation (one file: each makes the other). Its nodes pass
+ * {@link Change}s (new and old value) downstream, so a re-aggregation after `groupBy` can
+ * subtract what an update replaces. A table is materialized (has a queryable store) when it is
+ * a source table or an aggregation result.
+ */
+import type { OperatorFunction } from 'rxjs';
+
+import { changeSerde, type Change } from '../operators/table/change.js';
+import { tableAggregateNode, type TableAggregation } from '../operators/table/table-aggregate.js';
+import {
+  tableFilter,
+  tableMapValues,
+  tableSelect,
+  tableToStream,
+} from '../operators/table/table-map.js';
+import type { KeyValue } from '../operators/index.js';
+import type { NodeContext } from '../runtime/node-context.js';
+import { Serdes, type Serde } from '../serde/index.js';
+import type { InheritedSerdes } from '../runtime/topology-nodes.js';
+
+import { NodePrefix, type BuilderContext } from './builder-context.js';
+import type { Grouped, Materialized } from './grouping-options.js';
+import { addRepartition } from './repartition.js';
+import { addStatefulNode, keyValueStoreOf, storeNameOf } from './stateful-node.js';
+import type { KStream } from './kstream.js';
+import type { Named } from './options.js';
+import { known, records, revalued, type StreamState } from './stream-state.js';
+
+/**
+ * A table: the latest value per key of a changelog stream.
+ *
+ * @example
+ * ```ts
+ * const users = builder.table('users', { key: Serdes.string(), value: Serdes.json<User>(), name: 'users-store' });
+ * users
+ *   .filter((id, u) => u.active)
+ *   .groupBy((id, u) => [u.region, u], { value: Serdes.json<User>() })
+ *   .count({ name: 'active-users-per-region' })
+ *   .toStream()
+ *   .to('active-users-per-region', { value: Serdes.nullable(Serdes.int64()) });
+ * ```
+ */
+export class KTable<K, V> {
+  /** @internal */
+  constructor(
+    private readonly ctx: BuilderContext,
+    private readonly state: StreamState<K, V>,
+    /** The store holding this table, when it is materialized. */
+    readonly queryableStoreName: string | undefined,
+  ) {}
+
+  /** The name of the node this table's changes come out of. */
+  get nodeName(): string {
+    return this.state.node;
+  }
+
+  /**
+   * The builder and state of this table, for the DSL's operations defined outside this class
+   * (joins, suppression).
+   * @internal
+   */
+  get internals(): { readonly ctx: BuilderContext; readonly state: StreamState<K, V> } {
+    return { ctx: this.ctx, state: this.state };
+  }
+
+  /** Keeps the rows `predicate` accepts; a row it stops accepting is deleted downstream. */
+  filter(predicate: (key: K, value: V) => boolean, options?: Named): KTable<K, V> {
+    return this.op(NodePrefix.tableFilter, options, this.state, (c) => tableFilter(c, predicate));
+  }
+
+  /** Drops the rows `predicate` accepts. */
+  filterNot(predicate: (key: K, value: V) => boolean, options?: Named): KTable<K, V> {
+    return this.op(NodePrefix.tableFilter, options, this.state, (c) =>
+      tableFilter(c, predicate, true),
+    );
+  }
+
+  /** Maps each row's value. */
+  mapValues<V2>(mapper: (value: V, key: K) => V2, options?: Named): KTable<K, V2> {
+    return this.op(NodePrefix.tableMapValues, options, revalued<K, V2>(this.state), (c) =>
+      tableMapValues(c, mapper),
+    );
+  }
+
+  /**
+   * The table's updates as a stream: one record per change, its new value; a deleted row gives a
+   * record with a null value (a tombstone: write it with a nullable serde).
+   */
+  toStream(options?: Named): KStream<K, V | null> {
+    const name = this.ctx.nameOr(options?.name, NodePrefix.tableToStream);
+    this.ctx.topology.addNode({
+      kind: 'processor',
+      name,
+      parents: [this.state.node],
+      stores: [],
+      create: records((c) => tableToStream(c)),
+    });
+    return this.ctx.makeStream({
+      ...this.state,
+      node: name,
+      repartitionRequired: false,
+    }) as KStream<K, V | null>;
+  }
+
+  /**
+   * Re-keys the table for a re-aggregation: each row becomes `[key2, value2]`; an update
+   * subtracts the row's old pair from its group and adds the new pair to its group. Always
+   * repartitions (through `<application.id>-<name>-repartition`); the value serde defaults to
+   * JSON.
+   */
+  groupBy<K2, V2>(
+    selector: (key: K, value: V) => KeyValue<K2, V2>,
+    options: Grouped<K2, V2> = {},
+  ): KGroupedTable<K2, V2> {
+    const name = this.ctx.newName(NodePrefix.tableSelect);
+    this.ctx.topology.addNode({
+      kind: 'processor',
+      name,
+      parents: [this.state.node],
+      stores: [],
+      create: records((c) => tableSelect(c, selector)),
+    });
+    const valueSerde = options.value ?? Serdes.json<V2>();
+    return new KGroupedTable<K2, V2>(this.ctx, {
+      node: name,
+      grouped: options,
+      keySerde: options.key,
+      changeSerde: changeSerde(valueSerde),
+      valueSerde,
+      inherited: known(this.state),
+    });
+  }
+
+  private op<V2>(
+    prefix: string,
+    options: Named | undefined,
+    next: StreamState<K, V2>,
+    make: (ctx: NodeContext) => OperatorFunction<never, unknown>,
+  ): KTable<K, V2> {
+    const name = options?.name ?? this.ctx.newName(prefix);
+    this.ctx.topology.addNode({
+      kind: 'processor',
+      name,
+      parents: [this.state.node],
+      stores: [],
+      create: records(make),
+    });
+    return new KTable(this.ctx, { ...next, node: name }, undefined);
+  }
+}
+
+/** What `KTable.groupBy` hands its grouped table. @internal */
+export interface GroupedTableState<K, V> {
+  /** The selection node emitting re-keyed changes. */
+  readonly node: string;
+  readonly grouped: Grouped<K, V>;
+  readonly keySerde: Serde<K> | undefined;
+  readonly valueSerde: Serde<V>;
+  readonly changeSerde: Serde<Change<V>>;
+  readonly inherited: InheritedSerdes;
+}
+
+/**
+ * A re-keyed table, to be re-aggregated.
+ *
+ * @example
+ * ```ts
+ * const perRegion = users
+ *   .groupBy((id, u) => [u.region, u.balance], { key: Serdes.string(), value: Serdes.double() })
+ *   .aggregate(() => 0, (region, b, sum) => sum + b, (region, b, sum) => sum - b, { name: 'balance-per-region', value: Serdes.double() });
+ * ```
+ */
+export class KGroupedTable<K, V> {
+  /** @internal */
+  constructor(
+    private readonly ctx: BuilderContext,
+    private readonly state: GroupedTableState<K, V>,
+  ) {}
+
+  /** The number of rows per group (a row moving between groups leaves one and joins the other). */
+  count(options: Materialized<K, number> = {}): KTable<K, number> {
+    return this.fold(
+      NodePrefix.tableAggregate,
+      NodePrefix.tableAggregateStore,
+      {
+        initializer: () => 0,
+        adder: (_k, _v, n) => n + 1,
+        subtractor: (_k, _v, n) => n - 1,
+      },
+      { ...options, value: options.value ?? Serdes.int64() },
+    );
+  }
+
+  /** Combines the values of a group; `subtractor` takes a replaced or removed value out again. */
+  reduce(
+    adder: (aggregate: V, value: V) => V,
+    subtractor: (aggregate: V, value: V) => V,
+    options: Materialized<K, V> = {},
+  ): KTable<K, V> {
+    return this.fold(
+      NodePrefix.tableReduce,
+      NodePrefix.tableReduceStore,
+      {
+        initializer: undefined,
+        adder: (_k, v, agg) => adder(agg, v),
+        subtractor: (_k, v, agg) => subtractor(agg, v),
+      },
+      { ...options, value: options.value ?? this.state.valueSerde },
+    );
+  }
+
+  /** Aggregates each group: `adder` folds a new value in, `subtractor` an old value out. */
+  aggregate<A>(
+    initializer: () => A,
+    adder: (key: K, value: V, aggregate: A) => A,
+    subtractor: (key: K, value: V, aggregate: A) => A,
+    options: Materialized<K, A> = {},
+  ): KTable<K, A> {
+    return this.fold(
+      NodePrefix.tableAggregate,
+      NodePrefix.tableAggregateStore,
+      { initializer, adder, subtractor },
+      options,
+    );
+  }
+
+  private fold<A>(
+    prefix: string,
+    storePrefix: string,
+    f: TableAggregation<K, V, A>,
+    options: Materialized<K, A>,
+  ): KTable<K, A> {
+    const ctx = this.ctx;
+    const s = this.state;
+    const store = storeNameOf(ctx, options.name, storePrefix, 'KTable.groupBy aggregation');
+    const keySerde = options.key ?? s.keySerde;
+    const source = addRepartition(ctx, {
+      parent: s.node,
+      prefix: s.grouped.name ?? store,
+      partitions: undefined,
+      keySerde: keySerde,
+      valueSerde: s.changeSerde,
+      inherited: s.inherited,
+      partitioner: undefined,
+      dropNullKeys: true,
+    });
+    const name = ctx.newName(prefix);
+    const builder = keyValueStoreOf(store, options, keySerde, options.value);
+    addStatefulNode(ctx, name, [source], builder, tableAggregateNode(store, f));
+    return materializedTable(ctx, name, keySerde, options.value, store);
+  }
+}
+
+/**
+ * The table an aggregation or a source table materializes in `store`, out of node `node`.
+ * @internal
+ */
+export function materializedTable<K, V>(
+  ctx: BuilderContext,
+  node: string,
+  keySerde: Serde<K> | undefined,
+  valueSerde: Serde<V> | undefined,
+  store: string,
+): KTable<K, V> {
+  const state = { node, keySerde, valueSerde, repartitionRequired: false };
+  return new KTable(ctx, { ...state, inherited: { key: keySerde, value: valueSerde } }, store);
+}

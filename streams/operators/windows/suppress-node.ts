@@ -1,0 +1,111 @@
+/**
+ * The topology node of `KTable.suppress`: buffers each key's latest update in a
+ * {@link SuppressBuffer} and forwards it when its time comes, checked on every record and as
+ * stream time advances (a stream-time punctuator), so a window closes even when no record of
+ * this table arrives. Final results drop the tombstones of windows never emitted (a session
+ * merged away). A full buffer with `shutDownWhenFull` stops the task, whatever the processing
+ * error handler says, since going on would break the promise of final results.
+ */
+import { Observable, type OperatorFunction } from 'rxjs';
+
+import type { AnyRecord, NodeFactory } from '../../runtime/node-context.js';
+import type { StreamRecord } from '../../runtime/stream-record.js';
+import { StreamsError } from '../../runtime/streams-error.js';
+import type { Windowed } from '../../state/index.js';
+
+import { SuppressBuffer, SuppressBufferFullError } from './suppress-buffer.js';
+import type { Suppressed } from './suppressed.js';
+
+/** What a suppress node needs to know of the table it suppresses. */
+export interface SuppressSpec {
+  readonly suppressed: Suppressed;
+  /**
+   * The windows of a windowed table (its keys are `Windowed`): their grace, and whether a
+   * window's end is in it. Undefined for a table of plain keys.
+   */
+  readonly window: { readonly graceMs: number; readonly inclusiveEnd: boolean } | undefined;
+  /** A string identity of a key (of the windowed key's inner key for windowed tables). */
+  readonly keyId: (key: unknown) => string;
+  /** The bytes a key and value take in the buffer. */
+  readonly sizeOf: (key: unknown, value: unknown) => number;
+  /** Whether a value deletes its key (a table's change whose new value is null). */
+  readonly isTombstone: (value: unknown) => boolean;
+}
+
+/**
+ * The node factory of a suppression.
+ *
+ * @example
+ * ```ts
+ * create: suppressNode({ suppressed, window: { graceMs: 0, inclusiveEnd: false }, keyId: String, sizeOf: () => 64, isTombstone: (v) => v === null })
+ * ```
+ */
+export function suppressNode(spec: SuppressSpec): NodeFactory {
+  const { suppressed } = spec;
+  const final = suppressed.kind === 'until-window-closes';
+  const window = spec.window;
+  if (final && window === undefined)
+    throw new StreamsError('suppress(untilWindowCloses) needs a windowed table');
+  const idOf = (key: unknown): string => {
+    if (window === undefined) return spec.keyId(key);
+    const w = key as Windowed<unknown>;
+    return `${spec.keyId(w.key)}@${w.window.startMs}:${w.window.endMs}`;
+  };
+  const dueAt = (record: AnyRecord): number => {
+    if (suppressed.kind === 'until-time-limit') return record.timestamp + suppressed.timeLimitMs;
+    const end = (record.key as Windowed<unknown>).window.endMs;
+    return end + (window?.graceMs ?? 0) + (window?.inclusiveEnd === true ? 1 : 0);
+  };
+  return (ctx) => {
+    const buffer = new SuppressBuffer<AnyRecord>(suppressed.buffer);
+    ctx.onClose(() => {
+      buffer.clear();
+    });
+    const operator: OperatorFunction<AnyRecord, AnyRecord> = (source) =>
+      new Observable<AnyRecord>((subscriber) => {
+        const forward = (_id: string, record: StreamRecord<unknown, unknown>): void => {
+          if (final && spec.isTombstone(record.value)) return; // never emitted: nothing to delete
+          subscriber.next(record);
+        };
+        const fail = (err: unknown): void => {
+          const cause = err instanceof SuppressBufferFullError ? err : undefined;
+          subscriber.error(
+            new StreamsError(`${ctx.nodeName}: ${cause?.message ?? String(err)}`, {
+              nodeName: ctx.nodeName,
+              cause: err,
+            }),
+          );
+        };
+        const tick = ctx.schedule(1, 'stream-time', (streamTimeMs) => {
+          buffer.evictUntil(streamTimeMs, forward);
+        });
+        const subscription = source.subscribe({
+          next(record) {
+            try {
+              buffer.put(
+                idOf(record.key),
+                dueAt(record),
+                record,
+                spec.sizeOf(record.key, record.value),
+                forward,
+              );
+              buffer.evictUntil(ctx.streamTimeMs, forward);
+            } catch (err) {
+              fail(err);
+            }
+          },
+          error: (err: unknown) => {
+            subscriber.error(err);
+          },
+          complete: () => {
+            subscriber.complete();
+          },
+        });
+        return () => {
+          tick.cancel();
+          subscription.unsubscribe();
+        };
+      });
+    return { kind: 'records', operator };
+  };
+}
