@@ -33,6 +33,12 @@ export interface ProducerRecordCollectorOptions {
   readonly onFatal: (error: Error) => void;
   /** Records sent here are dead letters; their failure is fatal, never handled again. */
   readonly deadLetterTopic?: string | undefined;
+  /**
+   * A topic's partition count, for records whose sink has a custom partitioner (looked up once
+   * per topic). Without it such records fail with a production error rather than silently
+   * going to the default partitioner's choice.
+   */
+  readonly partitionCount?: (topic: string) => Promise<number>;
 }
 
 class Epoch {
@@ -54,6 +60,12 @@ class Epoch {
 function hasKeys(headers: StreamHeaders): boolean {
   for (const _ in headers) return true;
   return false;
+}
+
+/** `r` with the partition its sink's partitioner picks among `count` (none: the default). */
+function partitioned(r: OutgoingRecord, count: number): OutgoingRecord {
+  const partition = r.partitioner?.(count);
+  return partition === undefined ? r : { ...r, partition };
 }
 
 function toProducerRecord(r: OutgoingRecord): ProducerRecord {
@@ -81,6 +93,8 @@ export class ProducerRecordCollector implements RecordCollector {
   private pendingCount = 0;
   private room: { readonly limit: number; readonly resolve: () => void } | undefined;
   private counts = { sent: 0, acknowledged: 0, failed: 0 };
+  private readonly partitionCounts = new Map<string, number>();
+  private readonly countLookups = new Map<string, Promise<number>>();
 
   constructor(private readonly options: ProducerRecordCollectorOptions) {}
 
@@ -124,10 +138,40 @@ export class ProducerRecordCollector implements RecordCollector {
   /** The producer's promise for `record`; a synchronous throw becomes a rejection. */
   private deliver(record: OutgoingRecord): Promise<unknown> {
     try {
+      if (record.partitioner !== undefined && record.partition === undefined)
+        return this.deliverPartitioned(record);
       return this.options.producer.send(toProducerRecord(record));
     } catch (err) {
       return Promise.reject(asError(err));
     }
+  }
+
+  /**
+   * Sends a record whose sink picks its partition. The first record of a topic waits for the
+   * partition count; later ones of that topic wait on the same lookup, so they keep their order.
+   */
+  private deliverPartitioned(record: OutgoingRecord): Promise<unknown> {
+    const count = this.partitionCounts.get(record.topic);
+    if (count !== undefined)
+      return this.options.producer.send(toProducerRecord(partitioned(record, count)));
+    let lookup = this.countLookups.get(record.topic);
+    if (lookup === undefined) {
+      const partitionCount = this.options.partitionCount;
+      if (partitionCount === undefined)
+        throw new FjordError(`no partition count lookup for ${record.topic}'s partitioner`);
+      lookup = partitionCount(record.topic).then(
+        (n) => {
+          this.partitionCounts.set(record.topic, n);
+          return n;
+        },
+        (err: unknown) => {
+          this.countLookups.delete(record.topic);
+          throw asError(err);
+        },
+      );
+      this.countLookups.set(record.topic, lookup);
+    }
+    return lookup.then((n) => this.options.producer.send(toProducerRecord(partitioned(record, n))));
   }
 
   /** Resolves when every record sent before the call is acknowledged or handled. */

@@ -7,6 +7,7 @@
  */
 import {
   Admin,
+  FjordError,
   silentLogger,
   systemClock,
   type Clock,
@@ -193,6 +194,10 @@ export class StreamsApp {
         this.fail(err);
       },
       deadLetterTopic: c.deadLetterQueueTopic,
+      partitionCount: async (topic) => {
+        if (this.admin === undefined) throw new FjordError(`${topic}: the app is not started`);
+        return (await this.admin.describeTopic(topic)).partitions.length;
+      },
     });
     this.errors = this.createErrors();
     this.registry = new TaskRegistry(

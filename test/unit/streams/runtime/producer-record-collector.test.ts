@@ -48,6 +48,41 @@ function setup(handle: (ctx: ErrorContext) => ErrorResponse = () => 'continue', 
 }
 
 describe('ProducerRecordCollector', () => {
+  it("sends a sink partitioner's choice, looking the partition count up once per topic", async () => {
+    const producer = new FakeProducer();
+    const lookups: string[] = [];
+    const collector = new ProducerRecordCollector({
+      producer,
+      errors: () => ({ handle: () => 'fail' }),
+      onFatal: () => undefined,
+      partitionCount: (topic) => {
+        lookups.push(topic);
+        return Promise.resolve(6);
+      },
+    });
+    const lastPartition = (count: number): number => count - 1;
+    collector.send(out('t', 'a', { partitioner: lastPartition }), undefined);
+    collector.send(out('t', 'b', { partitioner: lastPartition }), undefined);
+    collector.send(out('t', 'c', { partitioner: () => undefined }), undefined);
+    await settle();
+    collector.send(out('t', 'd', { partitioner: lastPartition }), undefined);
+    expect(lookups).toEqual(['t']);
+    expect(producer.sent.map((s) => [s.record.value?.toString(), s.record.partition])).toEqual([
+      ['a', 5],
+      ['b', 5],
+      ['c', undefined],
+      ['d', 5],
+    ]);
+  });
+
+  it('fails a partitioned record when no partition count can be looked up', async () => {
+    const { producer, contexts, collector } = setup();
+    collector.send(out('t', 'a', { partitioner: () => 0 }), undefined);
+    await settle();
+    expect(producer.sent).toHaveLength(0);
+    expect(contexts.map((c) => c.stage)).toEqual(['production']);
+  });
+
   it('counts records pending until the broker acknowledges them', async () => {
     const { producer, collector } = setup();
     collector.send(out('a'), undefined);
