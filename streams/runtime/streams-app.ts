@@ -178,6 +178,9 @@ export class StreamsApp {
       c,
       streamsAssignor(layout.sourceTopics),
       {
+        onRebalanceStart: () => {
+          if (this.state === 'RUNNING') this.machine.moveTo('REBALANCING');
+        },
         onAssigned: (ps) => this.assigned(ps),
         onRevoked: (ps) => this.revoked(ps),
         onLost: (ps) => {

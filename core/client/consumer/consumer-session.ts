@@ -108,6 +108,9 @@ export class ConsumerSession {
         wake: () => {
           this.ctx.notify();
         },
+        rebalancing: () => {
+          c.listeners.onRebalanceStart?.();
+        },
         fatal: (err) => {
           this.ctx.fail(err);
         },

@@ -62,6 +62,8 @@ export interface GroupMemberHooks {
   assign(partitions: readonly TopicPartition[]): Promise<void>;
   /** Something needs the poll loop's attention (a rejoin). */
   wake(): void;
+  /** A (re)join begins. */
+  rebalancing(): void;
   /** A failure the application must see (e.g. FENCED_INSTANCE_ID). */
   fatal(err: FjordError): void;
 }
@@ -163,6 +165,7 @@ export class GroupMember {
   /** Joins (or rejoins) until the member is stable in a generation; awaits every listener. */
   async ensureActive(): Promise<void> {
     while (this.needsJoin && !this.closing.signal.aborted) {
+      this.hooks.rebalancing();
       await this.prepare();
       // Heartbeats kept the session alive while the listeners ran; JoinGroup takes over now.
       this.heartbeat.stop();

@@ -86,6 +86,12 @@ export interface RebalanceListeners {
    * committing their offsets would fail.
    */
   readonly onLost?: (partitions: readonly TopicPartition[]) => void | Promise<void>;
+  /**
+   * The member starts (re)joining its group. A notification only (not awaited): a rebalance
+   * that moves nothing away from this member calls no other listener before `onAssigned`,
+   * which ends every rebalance (with the newly added partitions, possibly none).
+   */
+  readonly onRebalanceStart?: () => void;
 }
 
 /** `topic-partition`, the key of per-partition maps. */

@@ -94,6 +94,34 @@ describe('StreamsApp', () => {
     expect(a.metrics.commits).toBeGreaterThan(0);
   });
 
+  it('goes RUNNING → REBALANCING → RUNNING when a peer leaves and its tasks only arrive', async () => {
+    await admin.createTopic('peer-in', 4, 1);
+    await admin.createTopic('peer-out', 4, 1);
+    const config = { 'application.id': 'peers' };
+    const a = app(cleanerTopology('peer-in', 'peer-out'), config);
+    await a.start();
+    await running(a);
+    const b = app(cleanerTopology('peer-in', 'peer-out'), config);
+    await b.start();
+    await waitUntil('both hold tasks', () => {
+      if (a.state === 'ERROR' || b.state === 'ERROR') throw a.error ?? b.error ?? new Error();
+      return (
+        (a.state === 'RUNNING' && b.state === 'RUNNING' && a.metrics.activeTasks === 2) || undefined
+      );
+    });
+    const seen: [StreamsState, StreamsState][] = [];
+    a.onStateChange((next, previous) => seen.push([previous, next]));
+    expect(await b.close({ timeoutMs: 10_000 })).toBe(true);
+    await waitUntil(
+      'a takes every task',
+      () => (a.metrics.activeTasks === 4 && a.state === 'RUNNING') || undefined,
+    );
+    expect(seen).toEqual([
+      ['RUNNING', 'REBALANCING'],
+      ['REBALANCING', 'RUNNING'],
+    ]);
+  });
+
   it('fails to start, in ERROR, when a source topic is missing', async () => {
     const a = app(cleanerTopology('no-such-topic', 'x-out'), { 'application.id': 'missing' });
     const errors: (Error | undefined)[] = [];
