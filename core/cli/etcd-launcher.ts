@@ -25,6 +25,28 @@ async function healthy(clientPort: number): Promise<boolean> {
   }
 }
 
+/** The arguments of a one-member etcd on 127.0.0.1 (quiet logs). */
+export function etcdArgs(
+  name: string,
+  dataDir: string,
+  clientPort: number,
+  peerPort: number,
+): string[] {
+  const client = `http://127.0.0.1:${clientPort}`;
+  const peer = `http://127.0.0.1:${peerPort}`;
+  return [
+    `--name=${name}`,
+    `--data-dir=${dataDir}`,
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=${name}=${peer}`,
+    '--log-level=error',
+    '--logger=zap',
+  ];
+}
+
 /**
  * Runs `etcd` (or `$FJORD_ETCD_BIN`) with `dataDir` on `clientPort` and `peerPort` of 127.0.0.1;
  * rejects if it exits or is not healthy within `timeoutMs`.
@@ -35,21 +57,9 @@ export async function launchEtcd(
   peerPort: number,
   timeoutMs = 20_000,
 ): Promise<LaunchedEtcd> {
-  const client = `http://127.0.0.1:${clientPort}`;
-  const peer = `http://127.0.0.1:${peerPort}`;
   const child = spawn(
     process.env.FJORD_ETCD_BIN ?? 'etcd',
-    [
-      '--name=fjord-dev',
-      `--data-dir=${dataDir}`,
-      `--listen-client-urls=${client}`,
-      `--advertise-client-urls=${client}`,
-      `--listen-peer-urls=${peer}`,
-      `--initial-advertise-peer-urls=${peer}`,
-      `--initial-cluster=fjord-dev=${peer}`,
-      '--log-level=error',
-      '--logger=zap',
-    ],
+    etcdArgs('fjord-dev', dataDir, clientPort, peerPort),
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';

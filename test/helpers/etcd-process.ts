@@ -9,6 +9,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { etcdArgs } from '../../core/cli/etcd-launcher.js';
+
 /** A running etcd. */
 export interface EtcdProcess {
   readonly child: ChildProcess;
@@ -76,21 +78,9 @@ function launch(
   clientPort: number,
   peerPort: number,
 ): { child: ChildProcess; exited: Promise<number | string>; log: () => string } {
-  const client = `http://127.0.0.1:${clientPort}`;
-  const peer = `http://127.0.0.1:${peerPort}`;
   const child = spawn(
     process.env.FJORD_ETCD_BIN ?? 'etcd',
-    [
-      '--name=fjord-test',
-      `--data-dir=${dataDir}`,
-      `--listen-client-urls=${client}`,
-      `--advertise-client-urls=${client}`,
-      `--listen-peer-urls=${peer}`,
-      `--initial-advertise-peer-urls=${peer}`,
-      `--initial-cluster=fjord-test=${peer}`,
-      '--log-level=error',
-      '--logger=zap',
-    ],
+    etcdArgs('fjord-test', dataDir, clientPort, peerPort),
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';
