@@ -8,7 +8,7 @@
  * blocks every response queued behind it, so the connection is no longer useful.
  */
 import * as net from 'node:net';
-import { decodeResponse, encodeRequest } from '../protocol/frame.js';
+import { decodeResponse, encodeRequestChunks } from '../protocol/frame.js';
 import {
   ApiKey,
   apiEntry,
@@ -180,12 +180,12 @@ export class KafkaConnection {
     return new Promise<unknown>((resolve, reject) => {
       // Encoding throws for a body the version cannot carry; the executor turns that into a
       // rejection before anything is queued.
-      const frame = this.encode(apiKey, apiVersion, correlationId, body);
+      const chunks = this.encode(apiKey, apiVersion, correlationId, body);
       const timer = setTimeout(() => {
         this.onTimeout(correlationId, timeoutMs);
       }, timeoutMs).unref();
       this.pending.push({ correlationId, decode, resolve, reject, timer });
-      this.socket.write(frame);
+      this.write(chunks);
     }) as Promise<ResponseOf<K>>;
   }
 
@@ -201,8 +201,8 @@ export class KafkaConnection {
     if (this.isClosed) return Promise.reject(this.closedError());
     const correlationId = this.takeCorrelationId();
     return new Promise((resolve, reject) => {
-      const frame = this.encode(apiKey, apiVersion, correlationId, body);
-      this.socket.write(frame, (err) => {
+      const chunks = this.encode(apiKey, apiVersion, correlationId, body);
+      this.write(chunks, (err) => {
         if (err === undefined || err === null) resolve();
         else reject(new NetworkError(`write failed: ${err.message}`, { cause: err }));
       });
@@ -269,11 +269,18 @@ export class KafkaConnection {
    */
   close(): Promise<void> {
     if (!this.isClosed) {
+      const unanswered = this.pending.length > 0;
       this.markClosed(undefined, new NetworkError('connection closed by the client'));
-      // end() sends what is queued (e.g. an acks=0 produce) before the socket goes.
-      this.socket.end(() => {
+      if (unanswered) {
+        // The rejected requests' owners may reuse their buffers at once (the producer pools
+        // batch buffers), so the socket must not go on reading them: drop what is unwritten.
         this.socket.destroy();
-      });
+      } else {
+        // end() sends what is queued (e.g. an acks=0 produce) before the socket goes.
+        this.socket.end(() => {
+          this.socket.destroy();
+        });
+      }
     }
     return this.socketClosed;
   }
@@ -301,8 +308,30 @@ export class KafkaConnection {
     apiVersion: number,
     correlationId: number,
     body: RequestOf<K>,
-  ): Buffer {
-    return encodeRequest({ apiKey, apiVersion, correlationId, clientId: this.clientId }, body);
+  ): Buffer[] {
+    return encodeRequestChunks(
+      { apiKey, apiVersion, correlationId, clientId: this.clientId },
+      body,
+    );
+  }
+
+  /**
+   * Writes one frame's chunks as a single writev. Record batches are among the chunks by
+   * reference (no copy), so their owners keep them unchanged until the request settles: a
+   * response, or the connection's end, comes only after the socket is done with them.
+   */
+  private write(chunks: readonly Buffer[], onWritten?: (err?: Error | null) => void): void {
+    const last = chunks.length - 1;
+    const [only] = chunks;
+    if (last === 0 && only !== undefined) {
+      this.socket.write(only, onWritten);
+      return;
+    }
+    this.socket.cork();
+    chunks.forEach((chunk, i) => {
+      this.socket.write(chunk, i === last ? onWritten : undefined);
+    });
+    this.socket.uncork();
   }
 
   private takeCorrelationId(): number {

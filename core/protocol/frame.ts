@@ -221,13 +221,51 @@ export function encodeRequest<K extends ApiKey>(
   header: RequestHeader<K>,
   body: RequestOf<K>,
 ): Buffer {
-  const entry = knownEntry(header.apiKey);
   const w = new ByteWriter();
+  writeRequest(w, header, body);
+  w.patchInt32(0, w.pos - SIZE_BYTES);
+  return w.finish();
+}
+
+/**
+ * Like {@link encodeRequest}, but returns the frame as a list of Buffers in which byte runs of at
+ * least `minChunkBytes` (the record batches of a Produce) are the caller's own Buffers, not
+ * copies. The caller must leave those Buffers untouched until the socket has written them.
+ *
+ * @example
+ * ```ts
+ * const chunks = encodeRequestChunks(
+ *   { apiKey: ApiKey.PRODUCE, apiVersion: 9, correlationId: 8, clientId: 'fjord' },
+ *   produceBody,
+ * );
+ * socket.cork();
+ * for (const chunk of chunks) socket.write(chunk);
+ * socket.uncork();
+ * ```
+ */
+export function encodeRequestChunks<K extends ApiKey>(
+  header: RequestHeader<K>,
+  body: RequestOf<K>,
+  minChunkBytes = 4096,
+): Buffer[] {
+  const w = new ChunkedWriter(minChunkBytes);
+  writeRequest(w, header, body);
+  const total = w.totalBytes;
+  const chunks = w.finishChunks();
+  // The size prefix was reserved at the front of the first chunk, which is the writer's own.
+  chunks[0]?.writeInt32BE(total - SIZE_BYTES, 0);
+  return chunks;
+}
+
+function writeRequest<K extends ApiKey>(
+  w: ByteWriter,
+  header: RequestHeader<K>,
+  body: RequestOf<K>,
+): void {
+  const entry = knownEntry(header.apiKey);
   w.reserve(SIZE_BYTES);
   writeRequestHeader(w, header, isFlexible(entry.request, header.apiVersion));
   encodeMessage(entry.request, header.apiVersion, body, w);
-  w.patchInt32(0, w.pos - SIZE_BYTES);
-  return w.finish();
 }
 
 /** The correlation id of a response frame given without its size prefix. */

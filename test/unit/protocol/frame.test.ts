@@ -4,6 +4,7 @@ import {
   decodeResponse,
   encodeApiVersionsUnsupported,
   encodeRequest,
+  encodeRequestChunks,
   encodeResponse,
   encodeResponseChunks,
   responseCorrelationId,
@@ -256,5 +257,26 @@ describe('records', () => {
         true,
       );
     }
+  });
+
+  it("hands a Produce request's record batches to the caller as the same Buffers", () => {
+    const big = Buffer.alloc(16_000, 3);
+    const small = Buffer.from('small-batch');
+    const header = { apiKey: ApiKey.PRODUCE, apiVersion: 7, correlationId: 9, clientId: 'fjord' };
+    const body = {
+      transactionalId: null,
+      acks: -1,
+      timeoutMs: 30_000,
+      topicData: [
+        { name: 'a', partitionData: [{ index: 0, records: big }] },
+        { name: 'b', partitionData: [{ index: 1, records: small }] },
+      ],
+    };
+    const chunks = encodeRequestChunks(header, body, 4096);
+    expect(chunks.filter((c) => c === big)).toHaveLength(1);
+    expect(chunks).not.toContain(small);
+    const frame = Buffer.concat(chunks);
+    expect(frame.equals(encodeRequest(header, body))).toBe(true);
+    expect(frame.readInt32BE(0)).toBe(frame.length - 4);
   });
 });
