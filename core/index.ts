@@ -93,6 +93,14 @@ export {
   type PartitionLag,
 } from './client/group-admin.js';
 export {
+  PartitionAdmin,
+  type ElectionKind,
+  type ElectionPartitions,
+  type PartitionOutcome,
+  type Reassignment,
+  type OngoingReassignment,
+} from './client/partition-admin.js';
+export {
   encodeSubscription,
   decodeSubscription,
   encodeAssignment,

@@ -14,6 +14,7 @@ import type { ErrorCode } from '../util/error-codes.js';
 import type { BrokerConfig } from './broker-config.js';
 import type { GroupCoordinator } from './group/group-coordinator.js';
 import type { ClusterView } from './metadata/cluster-view.js';
+import type { ReplicaAdmin } from './metadata/replica-admin.js';
 
 /** Who sent a request. */
 export interface RequestContext {
@@ -43,6 +44,9 @@ export interface TopicMetadata {
   readonly configs: Readonly<Record<string, string>>;
 }
 
+/** A manual replica placement: for each partition in order, its replicas, preferred leader first. */
+export type ReplicaAssignment = readonly (readonly number[])[];
+
 /** A value now, or later: the local store answers synchronously, a cluster store after etcd. */
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -56,20 +60,26 @@ export interface TopicStore {
   get(name: string): TopicMetadata | undefined;
   /**
    * Persists a new topic; throws (or rejects with) FjordError(TOPIC_ALREADY_EXISTS) if it exists.
-   * `replicationFactor` places replicas in a cluster; a single broker ignores it.
+   * `replicationFactor` places replicas in a cluster, `assignment` (one replica list per
+   * partition, already validated) replaces that placement; a single broker ignores both.
    */
   create(
     name: string,
     partitionCount: number,
     configs: Readonly<Record<string, string>>,
     replicationFactor?: number,
+    assignment?: ReplicaAssignment,
   ): MaybePromise<TopicMetadata>;
   /** Persists the deletion; FjordError(UNKNOWN_TOPIC_OR_PARTITION) if unknown. */
   delete(name: string): MaybePromise<void>;
   /** Replaces the topic's overrides. */
   setConfigs(name: string, configs: Readonly<Record<string, string>>): MaybePromise<TopicMetadata>;
-  /** Grows the partition count. */
-  setPartitionCount(name: string, partitionCount: number): MaybePromise<TopicMetadata>;
+  /** Grows the partition count; `assignment` places the new partitions (see `create`). */
+  setPartitionCount(
+    name: string,
+    partitionCount: number,
+    assignment?: ReplicaAssignment,
+  ): MaybePromise<TopicMetadata>;
 }
 
 /** What {@link PartitionHandle.appendAsLeader} did with a producer's batch. */
@@ -171,6 +181,8 @@ export interface BrokerContext {
   readonly topics: TopicStore;
   /** Brokers, controller and partition leadership: this node alone, or the cluster in etcd. */
   readonly cluster: ClusterView;
+  /** Leader elections and reassignments (ElectLeaders, AlterPartitionReassignments). */
+  readonly replicaAdmin: ReplicaAdmin;
   readonly partitions: PartitionRegistry;
   readonly clock: Clock;
   readonly logger: Logger;

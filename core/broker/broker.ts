@@ -33,6 +33,9 @@ import { leaveGroupHandler } from './handlers/leave-group.js';
 import { listGroupsHandler } from './handlers/list-groups.js';
 import { listOffsetsHandler } from './handlers/list-offsets.js';
 import { metadataHandler } from './handlers/metadata.js';
+import { electLeadersHandler } from './handlers/elect-leaders.js';
+import { alterPartitionReassignmentsHandler } from './handlers/alter-partition-reassignments.js';
+import { listPartitionReassignmentsHandler } from './handlers/list-partition-reassignments.js';
 import { offsetCommitHandler } from './handlers/offset-commit.js';
 import { offsetDeleteHandler } from './handlers/offset-delete.js';
 import { offsetFetchHandler } from './handlers/offset-fetch.js';
@@ -78,6 +81,9 @@ const HANDLERS: HandlerTable = {
   [ApiKey.LIST_GROUPS]: listGroupsHandler,
   [ApiKey.DELETE_GROUPS]: deleteGroupsHandler,
   [ApiKey.OFFSET_DELETE]: offsetDeleteHandler,
+  [ApiKey.ELECT_LEADERS]: electLeadersHandler,
+  [ApiKey.ALTER_PARTITION_REASSIGNMENTS]: alterPartitionReassignmentsHandler,
+  [ApiKey.LIST_PARTITION_REASSIGNMENTS]: listPartitionReassignmentsHandler,
 };
 
 export interface BrokerOptions {
@@ -180,6 +186,7 @@ export class Broker {
         },
         topics,
         cluster: metadata,
+        replicaAdmin: metadata.replicaAdmin,
         partitions: registry,
         producerIds: new FileProducerIdAllocator(config.logDir),
         clock,

@@ -11,7 +11,13 @@ import { ErrorCode } from '../util/error-codes.js';
 import { ConfigError, FjordError, StorageError } from '../util/errors.js';
 import { LOG_CONFIG_NAMES, parseLogConfig } from '../log/log-config.js';
 import type { LogConfig } from '../log/log-config.js';
-import type { BrokerContext, MaybePromise, TopicMetadata } from './broker-context.js';
+import type {
+  BrokerContext,
+  MaybePromise,
+  ReplicaAssignment,
+  TopicMetadata,
+} from './broker-context.js';
+import { checkReplicaList } from './metadata/replica-changes.js';
 
 /** Kafka's internal topics: hidden from all-topics Metadata and never auto-created by it. */
 export const INTERNAL_TOPICS: ReadonlySet<string> = new Set([
@@ -222,6 +228,7 @@ export function createTopic(
   partitions: number,
   replicationFactor: number,
   configs: Readonly<Record<string, string>>,
+  assignment?: ReplicaAssignment,
 ): MaybePromise<TopicMetadata> {
   const plan = planTopic(broker, name, partitions, replicationFactor, configs);
   const created = broker.topics.create(
@@ -229,6 +236,7 @@ export function createTopic(
     plan.partitionCount,
     plan.configs,
     plan.replicationFactor,
+    assignment,
   );
   return andThen(created, (topic) => openCreated(broker, topic));
 }
@@ -339,9 +347,10 @@ export function addPartitions(
   broker: BrokerContext,
   name: string,
   count: number,
+  assignment?: ReplicaAssignment,
 ): MaybePromise<TopicMetadata> {
   const before = planPartitionGrowth(broker, name, count);
-  return andThen(broker.topics.setPartitionCount(name, count), (topic) => {
+  return andThen(broker.topics.setPartitionCount(name, count, assignment), (topic) => {
     openPartitions(broker, topic, before.partitionCount);
     broker.logger.info({ topic: name, from: before.partitionCount, to: count }, 'partitions added');
     return topic;
@@ -386,4 +395,21 @@ export function toErrorResult(err: unknown): ErrorResult {
     errorCode: ErrorCode.UNKNOWN_SERVER_ERROR,
     errorMessage: err instanceof Error ? err.message : String(err),
   };
+}
+
+/**
+ * Checks a manual replica assignment against the registered brokers: every list valid
+ * (replica-changes.ts) and all of one length, as Kafka requires.
+ *
+ * @throws FjordError INVALID_REPLICA_ASSIGNMENT (39).
+ */
+export function checkAssignment(broker: BrokerContext, assignment: ReplicaAssignment): void {
+  const registered = new Set(broker.cluster.liveBrokers().map((b) => b.nodeId));
+  for (const replicas of assignment) checkReplicaList(replicas, registered);
+  if (new Set(assignment.map((r) => r.length)).size > 1) {
+    throw new FjordError(
+      'All partitions should have the same number of replicas.',
+      ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+    );
+  }
 }

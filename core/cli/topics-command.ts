@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 
+import { parseReplicaAssignment, registerReplicaVerbs } from './replica-verbs.js';
 import { BOOTSTRAP_HELP, withAdmin } from './with-admin.js';
 
 function parseConfigs(values: readonly string[] | undefined): Record<string, string> {
@@ -12,7 +13,10 @@ function parseConfigs(values: readonly string[] | undefined): Record<string, str
   return out;
 }
 
-/** `fjord topics create|list|describe|alter|delete`, modelled on kafka-topics.sh. */
+/**
+ * `fjord topics create|list|describe|alter|delete`, modelled on kafka-topics.sh, plus `reassign`
+ * and `elect-leaders` (replica-verbs.ts).
+ */
 export function registerTopicsCommand(program: Command): void {
   const topics = program
     .command('topics')
@@ -24,6 +28,10 @@ export function registerTopicsCommand(program: Command): void {
     .option('--partitions <n>', 'partition count', '1')
     .option('--replication-factor <n>', 'replication factor', '1')
     .option('--config <k=v...>', 'topic config overrides')
+    .option(
+      '--replica-assignment <list>',
+      'manual placement: partitions by commas, replicas by colons (1:2,2:3)',
+    )
     .action(
       async (
         name: string,
@@ -32,14 +40,20 @@ export function registerTopicsCommand(program: Command): void {
           partitions: string;
           replicationFactor: string;
           config?: string[];
+          replicaAssignment?: string;
         },
       ) => {
+        const assignment =
+          o.replicaAssignment === undefined
+            ? undefined
+            : parseReplicaAssignment(o.replicaAssignment);
         await withAdmin(o.bootstrapServer, (a) =>
           a.createTopic(
             name,
             Number(o.partitions),
             Number(o.replicationFactor),
             parseConfigs(o.config),
+            assignment,
           ),
         );
         console.log(`Created topic ${name}.`);
@@ -99,4 +113,6 @@ export function registerTopicsCommand(program: Command): void {
       await withAdmin(o.bootstrapServer, (a) => a.deleteTopic(name));
       console.log(`Deleted topic ${name}.`);
     });
+
+  registerReplicaVerbs(topics);
 }

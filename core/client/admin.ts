@@ -15,6 +15,7 @@ import {
 import { defaultBootstrap } from './bootstrap.js';
 import { Cluster } from './cluster.js';
 import { GroupAdmin } from './group-admin.js';
+import { PartitionAdmin } from './partition-admin.js';
 
 export { parseBootstrap } from './bootstrap.js';
 export type { ListedOffset } from './admin-requests.js';
@@ -79,9 +80,12 @@ export type OffsetSpec = 'earliest' | 'latest' | { readonly timestamp: number };
 export class Admin {
   /** Consumer-group operations: list, describe, committed offsets, reset, delete. */
   readonly groups: GroupAdmin;
+  /** Replica operations at the controller: leader elections and reassignments. */
+  readonly partitions: PartitionAdmin;
 
   private constructor(private readonly cluster: Cluster) {
     this.groups = new GroupAdmin(cluster);
+    this.partitions = new PartitionAdmin(cluster);
   }
 
   /**
@@ -128,11 +132,22 @@ export class Admin {
     return listOffsets(this.cluster, topic, timestamp, partitions);
   }
 
+  /**
+   * Creates a topic. With `assignment` (one replica list per partition, preferred leader first)
+   * the replicas are placed by hand and `partitions`/`replicationFactor` are ignored.
+   *
+   * @example
+   * ```ts
+   * await admin.createTopic('orders', 6, 3, { 'min.insync.replicas': '2' });
+   * await admin.createTopic('pinned', 0, 0, {}, [[1, 2], [2, 3]]);
+   * ```
+   */
   async createTopic(
     name: string,
     partitions: number,
     replicationFactor: number,
     configs: Readonly<Record<string, string>> = {},
+    assignment?: readonly (readonly number[])[],
   ): Promise<void> {
     const connection = await this.connection();
     const response = await connection.send(
@@ -142,9 +157,13 @@ export class Admin {
         topics: [
           {
             name,
-            numPartitions: partitions,
-            replicationFactor,
-            assignments: [],
+            // A manual assignment sets both; Kafka wants -1 for them then.
+            numPartitions: assignment === undefined ? partitions : -1,
+            replicationFactor: assignment === undefined ? replicationFactor : -1,
+            assignments: (assignment ?? []).map((brokerIds, partitionIndex) => ({
+              partitionIndex,
+              brokerIds: [...brokerIds],
+            })),
             configs: Object.entries(configs).map(([k, v]) => ({ name: k, value: v })),
           },
         ],

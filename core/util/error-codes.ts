@@ -54,8 +54,12 @@ export const ErrorCode = {
   UNSUPPORTED_COMPRESSION_TYPE: 76,
   OFFSET_NOT_AVAILABLE: 78,
   MEMBER_ID_REQUIRED: 79,
+  PREFERRED_LEADER_NOT_AVAILABLE: 80,
   GROUP_MAX_SIZE_REACHED: 81,
   FENCED_INSTANCE_ID: 82,
+  ELIGIBLE_LEADERS_NOT_AVAILABLE: 83,
+  ELECTION_NOT_NEEDED: 84,
+  NO_REASSIGNMENT_IN_PROGRESS: 85,
   /** OffsetDelete of a topic the group's members still subscribe to. */
   GROUP_SUBSCRIBED_TO_TOPIC: 86,
   INVALID_RECORD: 87,
@@ -82,6 +86,9 @@ const RETRIABLE: ReadonlySet<number> = new Set<number>([
   ErrorCode.FENCED_LEADER_EPOCH,
   ErrorCode.UNKNOWN_LEADER_EPOCH,
   ErrorCode.OFFSET_NOT_AVAILABLE,
+  ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE,
+  ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE,
+  ErrorCode.ELECTION_NOT_NEEDED,
 ]);
 
 /** Whether Apache Kafka classes this error code as retriable (a RetriableException). */

@@ -1,4 +1,7 @@
-import { singleNodeView } from '../../core/broker/metadata/local-metadata-store.js';
+import {
+  singleNodeReplicaAdmin,
+  singleNodeView,
+} from '../../core/broker/metadata/local-metadata-store.js';
 import { parseBrokerConfig } from '../../core/broker/broker-config.js';
 import type { BrokerContext, Handler, TopicMetadata } from '../../core/broker/broker-context.js';
 import { NO_RESPONSE } from '../../core/broker/broker-context.js';
@@ -71,6 +74,10 @@ export function openAdminBroker(
     timers: systemTimers,
     logger: silentLogger,
   });
+  const cluster = singleNodeView(
+    () => ({ nodeId: config.nodeId, host: '127.0.0.1', port: 9092, rack: null }),
+    store,
+  );
   const broker: BrokerContext = {
     config,
     groups,
@@ -81,10 +88,8 @@ export function openAdminBroker(
       },
     },
     topics: store,
-    cluster: singleNodeView(
-      () => ({ nodeId: config.nodeId, host: '127.0.0.1', port: 9092, rack: null }),
-      store,
-    ),
+    cluster,
+    replicaAdmin: singleNodeReplicaAdmin(cluster, store),
     partitions: registry,
     clock,
     logger: silentLogger,

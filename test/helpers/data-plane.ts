@@ -4,7 +4,10 @@
  * store, a manual clock and manual timers. Requests and responses go through the wire codec, so
  * handlers see exactly what the router would give them and every answer is proven encodable.
  */
-import { singleNodeView } from '../../core/broker/metadata/local-metadata-store.js';
+import {
+  singleNodeReplicaAdmin,
+  singleNodeView,
+} from '../../core/broker/metadata/local-metadata-store.js';
 import { parseBrokerConfig } from '../../core/broker/broker-config.js';
 import type { BrokerConfig } from '../../core/broker/broker-config.js';
 import { NO_RESPONSE } from '../../core/broker/broker-context.js';
@@ -133,16 +136,18 @@ export class DataPlane {
       timers: this.registryOptions.timers ?? this.timers,
       logger: silentLogger,
     });
+    const cluster = singleNodeView(
+      () => ({ nodeId: config.nodeId, host: '127.0.0.1', port: config.port, rack: null }),
+      this.topics,
+    );
     const context: BrokerContext = {
       config,
       groups,
       clusterId: 'test-cluster',
       producerIds: new FileProducerIdAllocator(config.logDir),
       topics: this.topics,
-      cluster: singleNodeView(
-        () => ({ nodeId: config.nodeId, host: '127.0.0.1', port: config.port, rack: null }),
-        this.topics,
-      ),
+      cluster,
+      replicaAdmin: singleNodeReplicaAdmin(cluster, this.topics),
       partitions: this.registry,
       clock: this.clock,
       logger: silentLogger,

@@ -2,8 +2,8 @@
  * CreatePartitions (API key 37), v0–3: grows topics to a new total partition count. Partition
  * counts only grow: the same or a smaller count is INVALID_PARTITIONS (37). An unknown topic is
  * UNKNOWN_TOPIC_OR_PARTITION (3), a topic named twice INVALID_REQUEST (42). A manual assignment
- * must give one entry per new partition, each on exactly this node, or it is
- * INVALID_REPLICA_ASSIGNMENT (39). `validate_only` checks everything and changes nothing.
+ * must give one entry per new partition, each on registered brokers and all of one length, or
+ * it is INVALID_REPLICA_ASSIGNMENT (39). `validate_only` checks everything and changes nothing.
  */
 import type {
   ApiKey,
@@ -12,9 +12,14 @@ import type {
 } from '../../protocol/messages/index.js';
 import { ErrorCode } from '../../util/error-codes.js';
 import { FjordError } from '../../util/errors.js';
-import type { BrokerContext, Handler } from '../broker-context.js';
+import type { BrokerContext, Handler, ReplicaAssignment } from '../broker-context.js';
 import { sequentially } from '../config-alter.js';
-import { addPartitions, planPartitionGrowth, toErrorResult } from '../topic-admin.js';
+import {
+  addPartitions,
+  checkAssignment,
+  planPartitionGrowth,
+  toErrorResult,
+} from '../topic-admin.js';
 
 /** The CreatePartitions handler. */
 export const createPartitionsHandler: Handler<typeof ApiKey.CREATE_PARTITIONS> = async (
@@ -49,6 +54,7 @@ async function grow(
   validateOnly: boolean,
 ): Promise<void> {
   const topic = planPartitionGrowth(broker, t.name, t.count);
+  let assignment: ReplicaAssignment | undefined;
   if (t.assignments !== null) {
     const added = t.count - topic.partitionCount;
     if (t.assignments.length !== added) {
@@ -57,15 +63,8 @@ async function grow(
         ErrorCode.INVALID_REPLICA_ASSIGNMENT,
       );
     }
-    const nodeId = broker.config.nodeId;
-    for (const a of t.assignments) {
-      if (a.brokerIds.length !== 1 || a.brokerIds[0] !== nodeId) {
-        throw new FjordError(
-          `Assignment [${a.brokerIds.join(', ')}] is invalid; the only broker is ${nodeId}.`,
-          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-        );
-      }
-    }
+    assignment = t.assignments.map((a) => a.brokerIds);
+    checkAssignment(broker, assignment);
   }
-  if (!validateOnly) await addPartitions(broker, t.name, t.count);
+  if (!validateOnly) await addPartitions(broker, t.name, t.count, assignment);
 }

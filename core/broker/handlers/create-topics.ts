@@ -8,8 +8,8 @@
  * and reports what would be created (with the zero topic id), creating nothing. v5+ answers carry the partition count,
  * replication factor and every topic config; v7 the topic id.
  *
- * A manual replica assignment is accepted when it places partitions 0..n-1 on exactly this node
- * (numPartitions and replicationFactor must then be -1, as in Kafka).
+ * A manual replica assignment places partitions 0..n-1 on registered brokers, all with the same
+ * number of replicas (numPartitions and replicationFactor must then be -1, as in Kafka).
  */
 import type {
   ApiKey,
@@ -20,10 +20,21 @@ import type {
 import { ZERO_UUID } from '../../protocol/plan.js';
 import { ErrorCode } from '../../util/error-codes.js';
 import { FjordError } from '../../util/errors.js';
-import type { BrokerContext, Handler, TopicMetadata } from '../broker-context.js';
+import type {
+  BrokerContext,
+  Handler,
+  ReplicaAssignment,
+  TopicMetadata,
+} from '../broker-context.js';
 import { topicConfigEntries } from '../config-entries.js';
 import { sequentially } from '../config-alter.js';
-import { configMap, createTopic, planTopic, toErrorResult } from '../topic-admin.js';
+import {
+  checkAssignment,
+  configMap,
+  createTopic,
+  planTopic,
+  toErrorResult,
+} from '../topic-admin.js';
 
 /** The CreateTopics handler. */
 export const createTopicsHandler: Handler<typeof ApiKey.CREATE_TOPICS> = async (
@@ -53,12 +64,12 @@ async function created(
   t: CreatableTopic,
   validateOnly: boolean,
 ): Promise<CreatableTopicResult> {
-  const [partitions, replicationFactor] = sizeOf(broker, t);
+  const [partitions, replicationFactor, assignment] = sizeOf(broker, t);
   const configs = configMap(t.configs);
   const plan = planTopic(broker, t.name, partitions, replicationFactor, configs);
   const topic: TopicMetadata = validateOnly
     ? { name: plan.name, topicId: ZERO_UUID, partitionCount: plan.partitionCount, configs }
-    : await createTopic(broker, t.name, partitions, replicationFactor, configs);
+    : await createTopic(broker, t.name, partitions, replicationFactor, configs, assignment);
   return {
     name: t.name,
     topicId: topic.topicId,
@@ -76,34 +87,35 @@ async function created(
   };
 }
 
-/** Partition count and replication factor, from the counts or from a manual assignment. */
-function sizeOf(broker: BrokerContext, t: CreatableTopic): [number, number] {
-  if (t.assignments.length === 0) return [t.numPartitions, t.replicationFactor];
+/**
+ * Partition count, replication factor and the manual assignment if there is one (partitions
+ * numbered 0..n-1, each on registered brokers, all of one replication factor).
+ */
+function sizeOf(
+  broker: BrokerContext,
+  t: CreatableTopic,
+): [number, number, ReplicaAssignment | undefined] {
+  if (t.assignments.length === 0) return [t.numPartitions, t.replicationFactor, undefined];
   if (t.numPartitions !== -1 || t.replicationFactor !== -1) {
     throw new FjordError(
       'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
       ErrorCode.INVALID_REQUEST,
     );
   }
-  const nodeId = broker.config.nodeId;
-  const indexes = new Set(t.assignments.map((a) => a.partitionIndex));
+  const byIndex = new Map(t.assignments.map((a) => [a.partitionIndex, a.brokerIds]));
+  const assignment: (readonly number[])[] = [];
   for (let p = 0; p < t.assignments.length; p++) {
-    if (!indexes.has(p)) {
+    const replicas = byIndex.get(p);
+    if (replicas === undefined) {
       throw new FjordError(
         `Partitions must be numbered 0 to ${t.assignments.length - 1} in the assignment.`,
         ErrorCode.INVALID_REPLICA_ASSIGNMENT,
       );
     }
+    assignment.push(replicas);
   }
-  for (const a of t.assignments) {
-    if (a.brokerIds.length !== 1 || a.brokerIds[0] !== nodeId) {
-      throw new FjordError(
-        `Partition ${a.partitionIndex} is assigned to brokers [${a.brokerIds.join(', ')}]; the only broker is ${nodeId}.`,
-        ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-      );
-    }
-  }
-  return [t.assignments.length, 1];
+  checkAssignment(broker, assignment);
+  return [assignment.length, assignment[0]?.length ?? 1, assignment];
 }
 
 function failed(

@@ -28,6 +28,13 @@ export interface PartitionState {
   readonly replicas: readonly number[];
   /** Bumped on every change of this record (leader or ISR). */
   readonly partitionEpoch: number;
+  /**
+   * While a reassignment runs (KIP-455): the replicas being added, which are already listed in
+   * `replicas` so they start fetching, and the ones to drop once every target replica is in the
+   * ISR. Both absent when no reassignment runs.
+   */
+  readonly addingReplicas?: readonly number[];
+  readonly removingReplicas?: readonly number[];
 }
 
 /** No leader: Kafka's -1 in Metadata. */

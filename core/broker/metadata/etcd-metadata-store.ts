@@ -20,7 +20,7 @@ import type { Campaign, IKeyValue, Lease, Watcher } from 'etcd3';
 import { ErrorCode } from '../../util/error-codes.js';
 import { FjordError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
-import type { TopicMetadata, TopicStore } from '../broker-context.js';
+import type { ReplicaAssignment, TopicMetadata, TopicStore } from '../broker-context.js';
 import { randomUuid } from '../cluster-id.js';
 import type { BrokerRegistration, PartitionState } from './cluster-view.js';
 import { decidePartition, initialPartitionState } from './controller-decisions.js';
@@ -29,6 +29,8 @@ import type { MetadataSnapshot, RawKv } from './etcd-snapshot.js';
 import type { MetadataStore } from './metadata-store.js';
 import { assignReplicas } from './placement.js';
 import { EtcdTopicStore } from './etcd-topic-store.js';
+import { ReplicaAdmin } from './replica-admin.js';
+import { completeReassignment } from './replica-changes.js';
 
 /** Options of {@link EtcdMetadataStore}. */
 export interface EtcdMetadataStoreOptions {
@@ -60,6 +62,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class EtcdMetadataStore implements MetadataStore {
   readonly kind = 'etcd';
   readonly topics: TopicStore;
+  readonly replicaAdmin: ReplicaAdmin;
   private readonly client: Etcd3;
   private readonly keys: EtcdKeys;
   private readonly ttl: number;
@@ -97,6 +100,13 @@ export class EtcdMetadataStore implements MetadataStore {
     this.ttl = options.leaseTtlSeconds ?? DEFAULT_LEASE_TTL_SECONDS;
     this.logger = options.logger.child({ component: 'etcd-metadata' });
     this.topics = new EtcdTopicStore(this);
+    this.replicaAdmin = new ReplicaAdmin({
+      view: this,
+      isController: () => this.isController,
+      partitions: () => this.partitionEntries(),
+      write: (topic, partition, expected, next) =>
+        this.casPartitionIfUnchanged(topic, partition, expected, next),
+    });
   }
 
   /** The cluster id stored in etcd (set by the first broker to start). */
@@ -283,7 +293,9 @@ export class EtcdMetadataStore implements MetadataStore {
   private async reconcilePass(): Promise<void> {
     const live = new Set(this.snapshot.brokers.keys());
     for (const [key, { value, modRevision }] of this.snapshot.partitions) {
-      const next = decidePartition(value, live, this.options.uncleanLeaderElection ?? false);
+      const next =
+        decidePartition(value, live, this.options.uncleanLeaderElection ?? false) ??
+        completeReassignment(value, live);
       if (next === undefined) continue;
       const slash = key.lastIndexOf('/');
       const topic = key.slice(0, slash);
@@ -318,6 +330,25 @@ export class EtcdMetadataStore implements MetadataStore {
     return result.succeeded;
   }
 
+  /** {@link EtcdMetadataStore.casPartition} as the controller, over the cached `expected`. */
+  private async casPartitionIfUnchanged(
+    topic: string,
+    partition: number,
+    expected: PartitionState,
+    next: PartitionState,
+  ): Promise<boolean> {
+    const entry = this.snapshot.partitions.get(`${topic}/${partition}`);
+    if (entry?.value !== expected) return false;
+    return this.casPartition(topic, partition, entry.modRevision, next, true);
+  }
+
+  private *partitionEntries(): Iterable<readonly [string, number, PartitionState]> {
+    for (const [key, { value }] of this.snapshot.partitions) {
+      const slash = key.lastIndexOf('/');
+      yield [key.slice(0, slash), Number(key.slice(slash + 1)), value] as const;
+    }
+  }
+
   liveBrokers(): readonly BrokerRegistration[] {
     return [...this.snapshot.brokers.values()].sort((a, b) => a.nodeId - b.nodeId);
   }
@@ -341,13 +372,11 @@ export class EtcdMetadataStore implements MetadataStore {
     partitionCount: number,
     configs: Readonly<Record<string, string>>,
     replicationFactor: number,
+    manual?: ReplicaAssignment,
   ): Promise<TopicMetadata> {
-    const assignment = assignReplicas(
-      this.liveBrokers(),
-      partitionCount,
-      replicationFactor,
-      randomInt(0, 1 << 30),
-    );
+    const assignment =
+      manual ??
+      assignReplicas(this.liveBrokers(), partitionCount, replicationFactor, randomInt(0, 1 << 30));
     const record = { topicId: randomUuid(), partitionCount, configs: { ...configs } };
     const puts = assignment.map((replicas, p) =>
       this.client
@@ -382,6 +411,7 @@ export class EtcdMetadataStore implements MetadataStore {
     name: string,
     change: (t: TopicMetadata) => TopicMetadata,
     replicationFactorOfNew?: number,
+    manual?: ReplicaAssignment,
   ): Promise<TopicMetadata> {
     const current = this.requireTopic(name);
     const next = change(current.value);
@@ -394,12 +424,15 @@ export class EtcdMetadataStore implements MetadataStore {
     const puts =
       added <= 0
         ? []
-        : assignReplicas(
-            this.liveBrokers(),
-            added,
-            replicationFactorOfNew ?? this.replicationFactorOf(name),
-            randomInt(0, 1 << 30),
-            current.value.partitionCount,
+        : (
+            manual ??
+            assignReplicas(
+              this.liveBrokers(),
+              added,
+              replicationFactorOfNew ?? this.replicationFactorOf(name),
+              randomInt(0, 1 << 30),
+              current.value.partitionCount,
+            )
           ).map((replicas, i) =>
             this.client
               .put(this.keys.partition(name, current.value.partitionCount + i))

@@ -85,13 +85,31 @@ function parsePartitionState(v: unknown): PartitionState | undefined {
   const ints = [s.leader, s.leaderEpoch, s.partitionEpoch];
   if (!ints.every((x) => Number.isSafeInteger(x))) return undefined;
   if (!isIdList(s.isr) || !isIdList(s.replicas)) return undefined;
+  const moving = [s.addingReplicas, s.removingReplicas];
+  if (!moving.every((x) => x === undefined || isIdList(x))) return undefined;
   return Object.freeze({
     leader: s.leader as number,
     leaderEpoch: s.leaderEpoch as number,
     isr: Object.freeze([...s.isr]),
     replicas: Object.freeze([...s.replicas]),
     partitionEpoch: s.partitionEpoch as number,
+    ...reassignmentOf(
+      s.addingReplicas as number[] | undefined,
+      s.removingReplicas as number[] | undefined,
+    ),
   });
+}
+
+/** The reassignment fields of a state, present only while a reassignment runs. */
+function reassignmentOf(
+  adding: readonly number[] | undefined,
+  removing: readonly number[] | undefined,
+): Pick<PartitionState, 'addingReplicas' | 'removingReplicas'> {
+  if ((adding?.length ?? 0) === 0 && (removing?.length ?? 0) === 0) return {};
+  return {
+    addingReplicas: Object.freeze([...(adding ?? [])]),
+    removingReplicas: Object.freeze([...(removing ?? [])]),
+  };
 }
 
 function parseTopic(name: string, v: unknown): TopicMetadata | undefined {

@@ -5,7 +5,7 @@
  */
 import { ErrorCode } from '../../util/error-codes.js';
 import { FjordError } from '../../util/errors.js';
-import type { TopicMetadata, TopicStore } from '../broker-context.js';
+import type { ReplicaAssignment, TopicMetadata, TopicStore } from '../broker-context.js';
 import type { EtcdMetadataStore } from './etcd-metadata-store.js';
 
 /**
@@ -40,9 +40,10 @@ export class EtcdTopicStore implements TopicStore {
     partitionCount: number,
     configs: Readonly<Record<string, string>>,
     replicationFactor = 1,
+    assignment?: ReplicaAssignment,
   ): Promise<TopicMetadata> {
     return this.store
-      .createTopic(name, partitionCount, configs, replicationFactor)
+      .createTopic(name, partitionCount, configs, replicationFactor, assignment)
       .catch(asKafkaError);
   }
 
@@ -54,7 +55,13 @@ export class EtcdTopicStore implements TopicStore {
     return this.store.updateTopic(name, (t) => ({ ...t, configs })).catch(asKafkaError);
   }
 
-  setPartitionCount(name: string, partitionCount: number): Promise<TopicMetadata> {
-    return this.store.updateTopic(name, (t) => ({ ...t, partitionCount })).catch(asKafkaError);
+  setPartitionCount(
+    name: string,
+    partitionCount: number,
+    assignment?: ReplicaAssignment,
+  ): Promise<TopicMetadata> {
+    return this.store
+      .updateTopic(name, (t) => ({ ...t, partitionCount }), undefined, assignment)
+      .catch(asKafkaError);
   }
 }

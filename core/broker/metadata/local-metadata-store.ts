@@ -7,6 +7,7 @@ import type { TopicStore } from '../broker-context.js';
 import { FileTopicStore } from '../topic-store.js';
 import type { BrokerRegistration, ClusterView, PartitionState } from './cluster-view.js';
 import type { MetadataStore } from './metadata-store.js';
+import { ReplicaAdmin } from './replica-admin.js';
 
 /**
  * The view of a cluster of one: `self()` is read at call time (a broker learns its port only
@@ -46,10 +47,33 @@ export function singleNodeView(
   };
 }
 
+/**
+ * ElectLeaders and reassignments on a single broker: the same rules as in a cluster, which find
+ * nothing to move (the only broker leads every partition and is its only possible replica).
+ */
+export function singleNodeReplicaAdmin(
+  view: ClusterView,
+  topics: Pick<TopicStore, 'list'>,
+): ReplicaAdmin {
+  return new ReplicaAdmin({
+    view,
+    isController: () => true,
+    *partitions() {
+      for (const topic of topics.list()) {
+        for (let p = 0; p < topic.partitionCount; p++) {
+          const state = view.partitionState(topic.name, p);
+          if (state !== undefined) yield [topic.name, p, state] as const;
+        }
+      }
+    },
+  });
+}
+
 /** See the module comment. */
 export class LocalMetadataStore implements MetadataStore {
   readonly kind = 'local';
   readonly topics: FileTopicStore;
+  readonly replicaAdmin: ReplicaAdmin;
   private self: BrokerRegistration | undefined;
   private readonly view: ClusterView;
 
@@ -59,6 +83,7 @@ export class LocalMetadataStore implements MetadataStore {
       if (this.self === undefined) throw new Error('LocalMetadataStore used before start()');
       return this.self;
     }, this.topics);
+    this.replicaAdmin = singleNodeReplicaAdmin(this.view, this.topics);
   }
 
   start(self: BrokerRegistration): Promise<void> {

@@ -11,11 +11,14 @@
  */
 import type { TopicStore } from '../broker-context.js';
 import type { BrokerRegistration, ClusterView } from './cluster-view.js';
+import type { ReplicaAdmin } from './replica-admin.js';
 
 /** A {@link ClusterView} that also holds the topics and runs the broker's membership. */
 export interface MetadataStore extends ClusterView {
   /** The topics; mutations may be asynchronous (see the module comment). */
   readonly topics: TopicStore;
+  /** Leader elections and reassignments asked for by administrators. */
+  readonly replicaAdmin: ReplicaAdmin;
   /** Registers `self` as a live broker and starts watching; resolves once the cache is loaded. */
   start(self: BrokerRegistration): Promise<void>;
   /** Deregisters and stops watching. */

@@ -39,6 +39,15 @@ import {
   incrementalAlterConfigsResponseSchema,
 } from './incremental-alter-configs.js';
 import { describeClusterRequestSchema, describeClusterResponseSchema } from './describe-cluster.js';
+import { electLeadersRequestSchema, electLeadersResponseSchema } from './elect-leaders.js';
+import {
+  alterPartitionReassignmentsRequestSchema,
+  alterPartitionReassignmentsResponseSchema,
+} from './alter-partition-reassignments.js';
+import {
+  listPartitionReassignmentsRequestSchema,
+  listPartitionReassignmentsResponseSchema,
+} from './list-partition-reassignments.js';
 
 /** The API keys fjord implements, named as Kafka names them. */
 export const ApiKey = {
@@ -64,7 +73,10 @@ export const ApiKey = {
   ALTER_CONFIGS: 33,
   CREATE_PARTITIONS: 37,
   DELETE_GROUPS: 42,
+  ELECT_LEADERS: 43,
   INCREMENTAL_ALTER_CONFIGS: 44,
+  ALTER_PARTITION_REASSIGNMENTS: 45,
+  LIST_PARTITION_REASSIGNMENTS: 46,
   OFFSET_DELETE: 47,
   DESCRIBE_CLUSTER: 60,
 } as const;
@@ -177,6 +189,21 @@ export const apis = {
     deleteGroupsRequestSchema,
     deleteGroupsResponseSchema,
   ),
+  [ApiKey.ELECT_LEADERS]: entry(
+    'ElectLeaders',
+    electLeadersRequestSchema,
+    electLeadersResponseSchema,
+  ),
+  [ApiKey.ALTER_PARTITION_REASSIGNMENTS]: entry(
+    'AlterPartitionReassignments',
+    alterPartitionReassignmentsRequestSchema,
+    alterPartitionReassignmentsResponseSchema,
+  ),
+  [ApiKey.LIST_PARTITION_REASSIGNMENTS]: entry(
+    'ListPartitionReassignments',
+    listPartitionReassignmentsRequestSchema,
+    listPartitionReassignmentsResponseSchema,
+  ),
   [ApiKey.INCREMENTAL_ALTER_CONFIGS]: entry(
     'IncrementalAlterConfigs',
     incrementalAlterConfigsRequestSchema,
@@ -261,3 +288,6 @@ export * from './delete-groups.js';
 export * from './offset-delete.js';
 export * from './incremental-alter-configs.js';
 export * from './describe-cluster.js';
+export * from './elect-leaders.js';
+export * from './alter-partition-reassignments.js';
+export * from './list-partition-reassignments.js';

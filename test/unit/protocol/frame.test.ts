@@ -46,6 +46,10 @@ const MATRIX: Record<number, readonly [number, number, number | null]> = {
   60: [0, 1, 0],
   42: [0, 2, 2],
   47: [0, 0, null],
+  // Replica administration at the controller (KIP-455, KIP-460).
+  43: [0, 2, 2],
+  45: [0, 0, 0],
+  46: [0, 0, 0],
 };
 
 function fetchResponse(

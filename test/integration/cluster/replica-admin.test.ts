@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { Admin } from '../../../core/client/admin.js';
+import { EtcdMetadataStore } from '../../../core/broker/metadata/etcd-metadata-store.js';
+import { KafkaConnection } from '../../../core/network/client-connection.js';
+import { ApiKey } from '../../../core/protocol/messages/index.js';
+import { ErrorCode } from '../../../core/util/error-codes.js';
+import { startEtcd } from '../../helpers/etcd-process.js';
+import type { EtcdProcess } from '../../helpers/etcd-process.js';
+import { eventually, startTestCluster } from '../../helpers/test-cluster.js';
+import type { TestCluster } from '../../helpers/test-cluster.js';
+
+/**
+ * Manual placement, reassignments and leader elections on three in-process brokers over etcd,
+ * through fjord's Admin (which finds the controller in Metadata).
+ */
+describe('replica administration in a cluster', () => {
+  let etcd: EtcdProcess;
+  let cluster: TestCluster;
+  let admin: Admin;
+
+  const store = (nodeId: number): EtcdMetadataStore => {
+    const metadata = cluster.nodes[nodeId - 1]?.broker?.metadata;
+    if (!(metadata instanceof EtcdMetadataStore)) throw new Error(`broker ${nodeId} is down`);
+    return metadata;
+  };
+  // The controller refreshes its view before it answers a change, so its view is the one to read.
+  const stateOf = (topic: string, partition = 0) =>
+    store(store(1).controllerId()).partitionState(topic, partition);
+
+  beforeAll(async () => {
+    etcd = await startEtcd();
+    cluster = await startTestCluster(etcd, 3);
+    await eventually(() => cluster.nodes.every((n) => store(n.nodeId).liveBrokers().length === 3));
+    await eventually(() => store(1).controllerId() > 0, 10_000, 'a controller');
+    admin = await Admin.connect(cluster.bootstrap());
+  });
+  afterAll(async () => {
+    await admin.close();
+    await cluster.close();
+    await etcd.stop();
+  });
+
+  it('places partitions by hand with CreateTopics and CreatePartitions', async () => {
+    await admin.createTopic('pinned', 0, 0, {}, [
+      [3, 1],
+      [2, 3],
+    ]);
+    // Created through another broker: the controller sees it after its watch fires.
+    await eventually(() => stateOf('pinned', 1) !== undefined, 10_000, 'the new topic');
+    expect(stateOf('pinned', 0)).toMatchObject({ replicas: [3, 1], leader: 3 });
+    expect(stateOf('pinned', 1)).toMatchObject({ replicas: [2, 3], leader: 2 });
+    const described = await admin.describeTopic('pinned');
+    expect(described.partitions.map((p) => p.replicas)).toEqual([
+      [3, 1],
+      [2, 3],
+    ]);
+    await expect(admin.createTopic('bad', 0, 0, {}, [[1, 7]])).rejects.toMatchObject({
+      code: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+    });
+    await expect(admin.createTopic('uneven', 0, 0, {}, [[1, 2], [3]])).rejects.toMatchObject({
+      code: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+    });
+  });
+
+  it('starts, lists and cancels a reassignment that waits for its new replicas', async () => {
+    await admin.createTopic('moving', 0, 0, {}, [[1]]);
+    await eventually(() => stateOf('moving') !== undefined, 10_000, 'the new topic');
+    const [started] = await admin.partitions.reassign([
+      { topic: 'moving', partition: 0, replicas: [2, 3] },
+    ]);
+    expect(started?.error).toBeUndefined();
+    expect(stateOf('moving')).toMatchObject({
+      replicas: [2, 3, 1],
+      addingReplicas: [2, 3],
+      removingReplicas: [1],
+      leader: 1,
+    });
+    expect(await admin.partitions.reassignments()).toEqual([
+      {
+        topic: 'moving',
+        partition: 0,
+        replicas: [2, 3, 1],
+        addingReplicas: [2, 3],
+        removingReplicas: [1],
+      },
+    ]);
+    const [cancelled] = await admin.partitions.reassign([
+      { topic: 'moving', partition: 0, replicas: null },
+    ]);
+    expect(cancelled?.error).toBeUndefined();
+    expect(stateOf('moving')).toMatchObject({ replicas: [1], isr: [1], leader: 1 });
+    expect(stateOf('moving')?.addingReplicas).toBeUndefined();
+    expect(await admin.partitions.reassignments()).toEqual([]);
+    const [again] = await admin.partitions.reassign([
+      { topic: 'moving', partition: 0, replicas: null },
+    ]);
+    expect(again?.error?.code).toBe(ErrorCode.NO_REASSIGNMENT_IN_PROGRESS);
+  });
+
+  it('completes a reassignment whose target is in sync, moving leadership off a removed leader', async () => {
+    await admin.createTopic('shrink', 0, 0, {}, [[1, 2, 3]]);
+    await eventually(() => stateOf('shrink') !== undefined, 10_000, 'the new topic');
+    const before = stateOf('shrink');
+    expect(before).toMatchObject({ leader: 1, isr: [1] });
+    await admin.partitions.reassign([{ topic: 'shrink', partition: 0, replicas: [1] }]);
+    // The target [1] is the ISR already: the controller completes it without waiting.
+    await eventually(() => stateOf('shrink')?.replicas.length === 1, 10_000, 'completion');
+    expect(stateOf('shrink')).toMatchObject({ replicas: [1], isr: [1], leader: 1 });
+    expect(stateOf('shrink')?.leaderEpoch).toBe(before?.leaderEpoch);
+  });
+
+  it('answers elections per partition and refuses them on brokers that are not the controller', async () => {
+    await admin.createTopic('elect', 0, 0, {}, [[2, 1]]);
+    await eventually(() => stateOf('elect') !== undefined, 10_000, 'the new topic');
+    const [notNeeded] = await admin.partitions.electLeaders('preferred', [
+      { topic: 'elect', partitions: [0] },
+    ]);
+    expect(notNeeded?.error?.code).toBe(ErrorCode.ELECTION_NOT_NEEDED);
+    // A new order makes broker 1 preferred, but it is not in sync yet.
+    await admin.partitions.reassign([{ topic: 'elect', partition: 0, replicas: [1, 2] }]);
+    expect(stateOf('elect')).toMatchObject({ replicas: [1, 2], leader: 2 });
+    const [unavailable] = await admin.partitions.electLeaders('preferred', [
+      { topic: 'elect', partitions: [0] },
+    ]);
+    expect(unavailable?.error?.code).toBe(ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE);
+    const [unknown] = await admin.partitions.electLeaders('preferred', [
+      { topic: 'nope', partitions: [0] },
+    ]);
+    expect(unknown?.error?.code).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    // Every partition: only those an election was tried for are reported (none needed one).
+    const everything = await admin.partitions.electLeaders('preferred');
+    expect(everything.every((o) => o.error?.code !== ErrorCode.ELECTION_NOT_NEEDED)).toBe(true);
+
+    const controller = store(1).controllerId();
+    const other = cluster.nodes.find((n) => n.nodeId !== controller);
+    if (other === undefined) throw new Error('no other broker');
+    const conn = await KafkaConnection.connect('127.0.0.1', other.port);
+    try {
+      await conn.apiVersions();
+      const response = await conn.send(ApiKey.ELECT_LEADERS, 2, {
+        electionType: 0,
+        topicPartitions: null,
+        timeoutMs: 1000,
+      });
+      expect(response.errorCode).toBe(ErrorCode.NOT_CONTROLLER);
+    } finally {
+      await conn.close();
+    }
+  });
+});
