@@ -43,6 +43,8 @@ export function singleNodeView(
     },
     // Nothing changes behind a single broker's back.
     onChange: () => () => undefined,
+    // The ISR of a single broker is itself, always.
+    alterIsr: () => Promise.resolve(false),
   };
 }
 
@@ -84,5 +86,14 @@ export class LocalMetadataStore implements MetadataStore {
 
   onChange(listener: () => void): () => void {
     return this.view.onChange(listener);
+  }
+
+  alterIsr(
+    topic: string,
+    partition: number,
+    leaderEpoch: number,
+    change: (state: PartitionState) => readonly number[] | undefined,
+  ): Promise<boolean> {
+    return this.view.alterIsr(topic, partition, leaderEpoch, change);
   }
 }
