@@ -370,8 +370,15 @@ export class LocalPartition implements PartitionHandle {
     if (
       !this.isrIds.includes(replicaId) &&
       this.expansionListener !== undefined &&
-      expandedIsr(this.isr, this.replicaIds, this.followers, this.hw, this.epochStartOffset) !==
-        undefined
+      expandedIsr(
+        this.isr,
+        this.replicaIds,
+        this.followers,
+        this.hw,
+        this.epochStartOffset,
+        nowMs,
+        Number.POSITIVE_INFINITY,
+      ) !== undefined
     )
       this.expansionListener(this);
     return ErrorCode.NONE;

@@ -56,8 +56,15 @@ export class IsrManager {
       const lag = this.options.replicaLagTimeMaxMs;
       const shrunk = shrunkIsr(p.selfId, state.isr, p.followers, now, lag) ?? state.isr;
       const expanded =
-        expandedIsr(shrunk, p.replicas, p.followers, p.highWatermark, p.leaderEpochStartOffset) ??
-        shrunk;
+        expandedIsr(
+          shrunk,
+          p.replicas,
+          p.followers,
+          p.highWatermark,
+          p.leaderEpochStartOffset,
+          now,
+          lag,
+        ) ?? shrunk;
       const same =
         expanded.length === state.isr.length && expanded.every((id) => state.isr.includes(id));
       return same ? undefined : expanded;

@@ -26,9 +26,10 @@ export function shrunkIsr(
 
 /**
  * The ISR with every follower outside it that holds all that is committed (its log end at least
- * the high watermark) and reached the current leader epoch (its log end at least where this
- * epoch began, so it has truncated whatever an older leader left), or undefined when none does.
- * Joining then cannot move the high watermark back.
+ * the high watermark), reached the current leader epoch (its log end at least where this epoch
+ * began, so it has truncated whatever an older leader left) and is fetching (caught up within
+ * `lagMaxMs`: a paused follower whose last fetch happened to reach the high watermark must not
+ * come straight back), or undefined when none does. Joining cannot move the high watermark back.
  */
 export function expandedIsr(
   isr: readonly number[],
@@ -36,11 +37,20 @@ export function expandedIsr(
   followers: ReadonlyMap<number, FollowerState>,
   highWatermark: number,
   leaderEpochStartOffset: number,
+  nowMs: number,
+  lagMaxMs: number,
 ): readonly number[] | undefined {
   const joining = replicas.filter((id) => {
     if (isr.includes(id)) return false;
-    const leo = followers.get(id)?.logEndOffset ?? -1;
-    return leo >= 0 && leo >= highWatermark && leo >= leaderEpochStartOffset;
+    const follower = followers.get(id);
+    if (follower === undefined) return false;
+    const leo = follower.logEndOffset;
+    return (
+      leo >= 0 &&
+      leo >= highWatermark &&
+      leo >= leaderEpochStartOffset &&
+      nowMs - follower.lastCaughtUpTimeMs <= lagMaxMs
+    );
   });
   return joining.length === 0 ? undefined : [...isr, ...joining];
 }

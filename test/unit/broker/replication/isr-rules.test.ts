@@ -54,9 +54,11 @@ describe('replication rules', () => {
       [2, 10, 0],
       [3, 4, 0],
     ]);
-    expect(expandedIsr([1], [1, 2, 3], f, 10, 0)).toEqual([1, 2]);
-    expect(expandedIsr([1], [1, 2, 3], f, 10, 11)).toBeUndefined();
-    expect(expandedIsr([1, 2], [1, 2, 3], f, 4, 0)).toEqual([1, 2, 3]);
+    expect(expandedIsr([1], [1, 2, 3], f, 10, 0, 0, 1000)).toEqual([1, 2]);
+    // Not fetching any more: its last fetch reached the high watermark, yet it stays out.
+    expect(expandedIsr([1], [1, 2, 3], f, 10, 0, 5000, 1000)).toBeUndefined();
+    expect(expandedIsr([1], [1, 2, 3], f, 10, 11, 0, 1000)).toBeUndefined();
+    expect(expandedIsr([1, 2], [1, 2, 3], f, 4, 0, 0, 1000)).toEqual([1, 2, 3]);
   });
 
   it('purgatory: completes waiters the high watermark covers, with the ISR size checked then', () => {
