@@ -28,6 +28,15 @@ export interface BrokerConfig {
    * rounded up to whole seconds, at least 2: etcd's minimum).
    */
   readonly brokerSessionTimeoutMs: number;
+  /**
+   * `replica.lag.time.max.ms`: a follower that has not caught up with the leader's log end for
+   * this long leaves the ISR.
+   */
+  readonly replicaLagTimeMaxMs: number;
+  /** `replica.fetch.wait.max.ms`: how long a follower's fetch waits at the leader for data. */
+  readonly replicaFetchWaitMaxMs: number;
+  /** `replica.fetch.max.bytes`: record bytes a follower asks for per partition and fetch. */
+  readonly replicaFetchMaxBytes: number;
   /** `num.partitions`: for auto-created topics and CreateTopics with -1. */
   readonly numPartitions: number;
   /** `default.replication.factor`. */
@@ -110,6 +119,9 @@ const BROKER_ONLY = new Set([
   'broker.rack',
   'metadata.store',
   'broker.session.timeout.ms',
+  'replica.lag.time.max.ms',
+  'replica.fetch.wait.max.ms',
+  'replica.fetch.max.bytes',
   'num.partitions',
   'default.replication.factor',
   'auto.create.topics.enable',
@@ -251,6 +263,9 @@ export function parseBrokerConfig(input: Readonly<Record<string, string>>): Brok
     rack: props['broker.rack'] ?? null,
     metadataStore: props['metadata.store'] ?? 'local',
     brokerSessionTimeoutMs: int(props, 'broker.session.timeout.ms', 9000, 2000),
+    replicaLagTimeMaxMs: int(props, 'replica.lag.time.max.ms', 30_000, 1),
+    replicaFetchWaitMaxMs: int(props, 'replica.fetch.wait.max.ms', 500, 0),
+    replicaFetchMaxBytes: int(props, 'replica.fetch.max.bytes', 1_048_576, 1024),
     numPartitions: int(props, 'num.partitions', 1, 1),
     defaultReplicationFactor: int(props, 'default.replication.factor', 1, 1),
     autoCreateTopicsEnable: bool(props, 'auto.create.topics.enable', true),

@@ -15,6 +15,7 @@ import type { BrokerConfig } from './broker-config.js';
 import type { GroupCoordinator } from './group/group-coordinator.js';
 import type { ClusterView } from './metadata/cluster-view.js';
 import type { ReplicaAdmin } from './metadata/replica-admin.js';
+import type { Timers } from './timers.js';
 
 /** Who sent a request. */
 export interface RequestContext {
@@ -112,6 +113,22 @@ export interface PartitionHandle {
   readonly highWatermark: number;
   /** The leader epoch stamped into appended batches (0: a single broker never changes leader). */
   readonly leaderEpoch: number;
+  /** Whether this broker leads the partition now (always, on a single broker). */
+  readonly isLeader: boolean;
+  /** The size of the ISR as this leader knows it (1 on a single broker). */
+  readonly isrSize: number;
+  /**
+   * A follower's fetch from `fetchOffset` (its log end): updates the leader's view of it, the
+   * high watermark, and the ISR. NONE, or the partition's error for the fetch: OFFSET_OUT_OF_RANGE
+   * outside the log, NOT_LEADER_OR_FOLLOWER for a broker that is no replica or a non-leader.
+   */
+  recordFollowerFetch(replicaId: number, fetchOffset: number, nowMs: number): ErrorCode;
+  /**
+   * acks=all: calls `done` once the high watermark reaches `requiredOffset` (NONE, or
+   * NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below `min.insync.replicas`), or with
+   * NOT_LEADER_OR_FOLLOWER when the broker stops leading first. Returns the cancellation.
+   */
+  awaitHighWatermark(requiredOffset: number, done: (errorCode: ErrorCode) => void): () => void;
   /**
    * Appends one validated producer batch as the leader, synchronously, so appends land in call
    * order: the idempotence check (kafka-protocol.md §3.5), the log append (which stamps offsets),
@@ -161,9 +178,15 @@ export interface PartitionRegistry {
   updateConfig(topic: string, config: LogConfig): void;
   /**
    * Starts watching `partitions` for appends, for at most `timeoutMs` (Fetch's long poll). Create
-   * the watch before the first read, so an append racing the read is never missed.
+   * the watch before the first read, so an append racing the read is never missed. A `replica`
+   * watch (a follower's fetch) counts bytes as they are appended, a consumer's once they are
+   * below the high watermark.
    */
-  watch(partitions: readonly PartitionHandle[], timeoutMs: number): PartitionWatch;
+  watch(
+    partitions: readonly PartitionHandle[],
+    timeoutMs: number,
+    replica?: boolean,
+  ): PartitionWatch;
 }
 
 /** Hands out producer ids that are unique across restarts (persisted in the data folder). */
@@ -185,6 +208,8 @@ export interface BrokerContext {
   readonly replicaAdmin: ReplicaAdmin;
   readonly partitions: PartitionRegistry;
   readonly clock: Clock;
+  /** Timers for request deadlines (acks=all waits); Node's when not given. */
+  readonly timers?: Timers;
   readonly logger: Logger;
   /** The group coordinator: consumer groups and their committed offsets (group/). */
   readonly groups: GroupCoordinator;

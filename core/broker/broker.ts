@@ -54,6 +54,8 @@ import { EtcdMetadataStore } from './metadata/etcd-metadata-store.js';
 import { LocalMetadataStore } from './metadata/local-metadata-store.js';
 import type { MetadataStore } from './metadata/metadata-store.js';
 import { advertisedEndpoint } from './node-endpoint.js';
+import { offsetForLeaderEpochHandler } from './handlers/offset-for-leader-epoch.js';
+import { ReplicaManager } from './replication/replica-manager.js';
 
 /** Everything the broker serves, by API. */
 const HANDLERS: HandlerTable = {
@@ -62,6 +64,7 @@ const HANDLERS: HandlerTable = {
   [ApiKey.LIST_OFFSETS]: listOffsetsHandler,
   [ApiKey.METADATA]: metadataHandler,
   [ApiKey.INIT_PRODUCER_ID]: initProducerIdHandler,
+  [ApiKey.OFFSET_FOR_LEADER_EPOCH]: offsetForLeaderEpochHandler,
   [ApiKey.CREATE_TOPICS]: createTopicsHandler,
   [ApiKey.DELETE_TOPICS]: deleteTopicsHandler,
   [ApiKey.CREATE_PARTITIONS]: createPartitionsHandler,
@@ -149,6 +152,7 @@ export class Broker {
     readonly metrics: BrokerMetrics,
     private readonly metricsServer: { port: number; close: () => Promise<void> } | undefined,
     readonly logger: Logger,
+    private readonly replication: ReplicaManager | undefined,
   ) {}
 
   static async start(options: BrokerOptions): Promise<Broker> {
@@ -166,6 +170,7 @@ export class Broker {
             leaseTtlSeconds: Math.max(2, Math.ceil(config.brokerSessionTimeoutMs / 1000)),
             logger,
           });
+    let replication: ReplicaManager | undefined;
     try {
       const localClusterId = ensureClusterId(config.logDir);
       const topics = metadata.topics;
@@ -190,6 +195,7 @@ export class Broker {
         partitions: registry,
         producerIds: new FileProducerIdAllocator(config.logDir),
         clock,
+        timers: systemTimers,
         logger,
         groups,
         topicLogConfig(topic: TopicMetadata): LogConfig {
@@ -234,9 +240,18 @@ export class Broker {
       }
       if (metadata.kind !== 'local') {
         const led = new Set<string>();
+        replication = new ReplicaManager({
+          config,
+          cluster: metadata,
+          clock,
+          timers: systemTimers,
+          logger: logger.child({ component: 'replication' }),
+          hosted: () => registry.list(),
+        });
+        const replicas = replication;
         const sync = (): void => {
           try {
-            applyClusterView(context, registry, groups, led);
+            applyClusterView(context, registry, groups, led, replicas);
           } catch (err) {
             logger.error({ err }, 'cannot apply the cluster metadata');
           }
@@ -271,6 +286,7 @@ export class Broker {
         metrics,
         metricsServer,
         logger,
+        replication,
       );
       started.broker = broker;
       logger.info(
@@ -285,6 +301,7 @@ export class Broker {
       );
       return broker;
     } catch (err) {
+      await replication?.stop().catch(() => undefined);
       await metadata.close().catch(() => undefined);
       unlock();
       throw err;
@@ -326,6 +343,7 @@ export class Broker {
       await this.groups.stop();
       // Deregistering first lets the controller move leadership without waiting for a lease.
       await this.metadata.close();
+      await this.replication?.stop();
       await this.server.close(5000);
       await this.registry.close();
       await this.metricsServer?.close();

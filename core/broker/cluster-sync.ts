@@ -1,7 +1,7 @@
 /**
  * Makes the partitions this broker hosts follow the cluster's metadata: every change the store
- * reports opens the partitions this broker holds a replica of, hands the partitions it leads their
- * leader epoch, tells the group coordinator which `__consumer_offsets` partitions it now leads,
+ * reports opens the partitions this broker holds a replica of, makes each lead or follow in its
+ * leader epoch (replication/replica-manager.ts), tells the group coordinator which `__consumer_offsets` partitions it now leads,
  * and removes the partitions of topics deleted elsewhere. A single broker never changes under
  * itself, so this runs only in a cluster.
  */
@@ -9,6 +9,7 @@ import type { BrokerContext } from './broker-context.js';
 import type { GroupCoordinator } from './group/group-coordinator.js';
 import { OFFSETS_TOPIC } from './group/offsets-topic.js';
 import type { LocalPartitionRegistry } from './partition-registry.js';
+import type { ReplicaManager } from './replication/replica-manager.js';
 
 /** Applies the current cluster view once; see the module comment. */
 export function applyClusterView(
@@ -16,6 +17,7 @@ export function applyClusterView(
   registry: LocalPartitionRegistry,
   groups: GroupCoordinator,
   ledBefore: Set<string>,
+  replication: ReplicaManager,
 ): void {
   const self = broker.config.nodeId;
   const known = new Set<string>();
@@ -28,11 +30,11 @@ export function applyClusterView(
       // open() also applies a config changed through another broker to an open partition.
       const handle = registry.open(topic.name, p, config);
       const key = `${topic.name}/${p}`;
+      replication.apply(handle, state);
       if (state.leader !== self) {
         ledBefore.delete(key);
         continue;
       }
-      handle.setLeaderEpoch(state.leaderEpoch);
       if (ledBefore.has(key)) continue;
       ledBefore.add(key);
       if (topic.name === OFFSETS_TOPIC) groups.onBecomeLeader(p);
@@ -40,6 +42,7 @@ export function applyClusterView(
   }
   for (const open of registry.list()) {
     if (known.has(open.topic)) continue;
+    replication.forget(open.topic, open.partition);
     registry.deleteTopic(open.topic);
     broker.logger.info({ topic: open.topic }, 'topic deleted by the cluster');
   }

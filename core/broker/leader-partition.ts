@@ -20,14 +20,35 @@ export function leaderPartition(
   const state = broker.cluster.partitionState(topic, partition);
   if (state === undefined) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
   if (state.leader !== broker.config.nodeId) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
-  const open = broker.partitions.get(topic, partition);
-  if (open !== undefined) return open;
-  try {
-    return broker.partitions.open(topic, partition, broker.topicLogConfig(metadata));
-  } catch (err) {
-    if (err instanceof FjordError) return err.code;
-    throw err;
+  let handle = broker.partitions.get(topic, partition);
+  if (handle === undefined) {
+    try {
+      handle = broker.partitions.open(topic, partition, broker.topicLogConfig(metadata));
+    } catch (err) {
+      if (err instanceof FjordError) return err.code;
+      throw err;
+    }
   }
+  // The metadata names this broker, but the partition has not taken up that leadership yet (the
+  // cluster sync runs right after the metadata changes): answer as a non-leader until it has.
+  if (!handle.isLeader || handle.leaderEpoch !== state.leaderEpoch)
+    return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+  return handle;
+}
+
+/**
+ * KIP-320's check of the leader epoch a request believes current: NONE when it matches or is not
+ * given (-1), FENCED_LEADER_EPOCH when older than the partition's (the requester missed a
+ * leader change), UNKNOWN_LEADER_EPOCH when newer (this broker has not learnt it yet).
+ */
+export function checkCurrentLeaderEpoch(
+  handle: PartitionHandle,
+  currentLeaderEpoch: number | undefined,
+): ErrorCode {
+  if (currentLeaderEpoch === undefined || currentLeaderEpoch < 0) return ErrorCode.NONE;
+  if (currentLeaderEpoch < handle.leaderEpoch) return ErrorCode.FENCED_LEADER_EPOCH;
+  if (currentLeaderEpoch > handle.leaderEpoch) return ErrorCode.UNKNOWN_LEADER_EPOCH;
+  return ErrorCode.NONE;
 }
 
 /** Narrows {@link leaderPartition}'s answer. */

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { LogConfig } from '../log/log-config.js';
 import { PartitionLog } from '../log/partition-log.js';
 import type { AppendResult } from '../log/partition-log.js';
+import { readBatchHeader } from '../protocol/records/batch-header.js';
 import type { BatchHeader } from '../protocol/records/batch-header.js';
 import type { Clock } from '../util/clock.js';
 import { ErrorCode } from '../util/error-codes.js';
@@ -12,6 +13,10 @@ import type { Logger } from '../util/logger.js';
 import type { LeaderAppendResult, PartitionHandle } from './broker-context.js';
 import type { PartitionListener } from './partition-watch.js';
 import { ProducerStateManager } from './producer-state.js';
+import { FollowerState } from './replication/follower-state.js';
+import { highWatermarkOf } from './replication/high-watermark.js';
+import { expandedIsr } from './replication/isr-rules.js';
+import { ProducePurgatory } from './replication/produce-purgatory.js';
 
 /** The producer-state snapshot in each partition folder, written on close and by maintenance. */
 export const PRODUCER_STATE_FILE = 'producer-state.json';
@@ -63,16 +68,41 @@ function loadProducerState(
   return { state, scannedBatches };
 }
 
+/** Whether this broker leads the partition or copies it from the leader. */
+export type ReplicaRole = 'leader' | 'follower';
+
+/** Bytes appended past the high watermark, released to waiting fetches as it moves over them. */
+interface Unreleased {
+  readonly endOffset: number;
+  readonly bytes: number;
+}
+
 /**
- * One partition this broker leads: its {@link PartitionLog}, its idempotent-producer state, its
- * high watermark and the fetches waiting on it. On a single broker the ISR is {self}, so the high
- * watermark follows the log end as soon as an append returns; replication will move it instead
- * to the smallest log end of the ISR (and must drop the producer snapshot when it truncates).
+ * One partition hosted by this broker: its {@link PartitionLog}, its idempotent-producer state,
+ * its high watermark and the fetches waiting on it, in one of two roles.
+ *
+ * - **Leader**: appends producers' batches, learns each follower's log end from its fetches, and
+ *   keeps the high watermark at the smallest log end of the ISR; acks=all produces wait for it
+ *   (produce-purgatory.ts). With the ISR being the leader alone (always so on a single broker)
+ *   the high watermark follows the log end as soon as an append returns.
+ * - **Follower**: appends the leader's batches as they are, takes the leader's high watermark
+ *   (capped by its own log end), and truncates where its history diverged.
  */
 export class LocalPartition implements PartitionHandle {
   private epoch = 0;
   private hw: number;
+  private currentRole: ReplicaRole = 'leader';
+  private self = -1;
+  /** Empty on a single broker: the leader alone, as an ISR of one. */
+  private isrIds: readonly number[] = [];
+  private replicaIds: readonly number[] = [];
+  private readonly followerStates = new Map<number, FollowerState>();
+  private epochStartOffset = 0;
+  private readonly purgatory = new ProducePurgatory();
+  private unreleased: Unreleased[] = [];
   private readonly listeners = new Set<PartitionListener>();
+  private readonly replicaListeners = new Set<PartitionListener>();
+  private expansionListener: ((partition: LocalPartition) => void) | undefined;
   private snapshotVersion = -1;
   private snapshotOffset = -1;
   private closed = false;
@@ -82,8 +112,7 @@ export class LocalPartition implements PartitionHandle {
     readonly partition: number,
     readonly dir: string,
     readonly log: PartitionLog,
-    /** The idempotent producers of this partition. */
-    readonly producers: ProducerStateManager,
+    private producerState: ProducerStateManager,
     private readonly logger: Logger,
   ) {
     this.hw = log.logEndOffset;
@@ -110,6 +139,11 @@ export class LocalPartition implements PartitionHandle {
     }
   }
 
+  /** The idempotent producers of this partition. */
+  get producers(): ProducerStateManager {
+    return this.producerState;
+  }
+
   get highWatermark(): number {
     return this.hw;
   }
@@ -117,6 +151,44 @@ export class LocalPartition implements PartitionHandle {
   /** The leader epoch stamped into appended batches: 0 on a single broker, the cluster's else. */
   get leaderEpoch(): number {
     return this.epoch;
+  }
+
+  get isLeader(): boolean {
+    return this.currentRole === 'leader';
+  }
+
+  /** Leader or follower. */
+  get role(): ReplicaRole {
+    return this.currentRole;
+  }
+
+  /** The in-sync replicas as this leader last learnt them (the leader alone on a single broker). */
+  get isr(): readonly number[] {
+    return this.isrIds.length === 0 ? [this.self] : this.isrIds;
+  }
+
+  get isrSize(): number {
+    return Math.max(1, this.isrIds.length);
+  }
+
+  /** Every assigned replica, as the cluster's metadata lists them. */
+  get replicas(): readonly number[] {
+    return this.replicaIds;
+  }
+
+  /** This broker's id, as the cluster sync handed it in; -1 on a single broker. */
+  get selfId(): number {
+    return this.self;
+  }
+
+  /** As leader: what each follower's fetches told. */
+  get followers(): ReadonlyMap<number, FollowerState> {
+    return this.followerStates;
+  }
+
+  /** As leader: the log end when this leader epoch began; a follower must reach it to join. */
+  get leaderEpochStartOffset(): number {
+    return this.epochStartOffset;
   }
 
   /**
@@ -127,14 +199,79 @@ export class LocalPartition implements PartitionHandle {
     if (epoch > this.epoch) this.epoch = epoch;
   }
 
+  /** Called when a follower outside the ISR may join it (the replica manager decides). */
+  onIsrExpansion(listener: ((partition: LocalPartition) => void) | undefined): void {
+    this.expansionListener = listener;
+  }
+
+  /**
+   * Leads the partition in `epoch` with the ISR and replicas the metadata names. A new epoch
+   * (or a follower promoted) starts afresh: every follower's log end is unknown until it
+   * fetches, so the high watermark holds until the whole ISR has been heard from, and the epoch
+   * is recorded at the log end, so OffsetsForLeaderEpoch answers a follower still in an older
+   * epoch with where that epoch ended here (KIP-279). The same epoch again only updates the
+   * ISR, which may move the high watermark and complete or fail waiting produces.
+   */
+  becomeLeader(
+    self: number,
+    epoch: number,
+    isr: readonly number[],
+    replicas: readonly number[],
+    nowMs: number,
+  ): void {
+    if (epoch < this.epoch) return;
+    if (this.currentRole !== 'leader' || epoch !== this.epoch || self !== this.self) {
+      this.currentRole = 'leader';
+      this.epoch = epoch;
+      this.self = self;
+      this.followerStates.clear();
+      this.epochStartOffset = this.log.logEndOffset;
+      this.log.epochs.assign(epoch, this.log.logEndOffset);
+      this.logger.info({ epoch, isr, logEndOffset: this.log.logEndOffset }, 'leading');
+      this.notifyChanged();
+    }
+    for (const id of replicas) {
+      if (id !== self && !this.followerStates.has(id))
+        this.followerStates.set(id, new FollowerState(id, nowMs));
+    }
+    for (const id of this.followerStates.keys())
+      if (!replicas.includes(id)) this.followerStates.delete(id);
+    this.replicaIds = replicas;
+    this.isrIds = isr;
+    this.updateHighWatermark();
+    this.purgatory.onHighWatermark(this.hw, this.isrSize, this.log.config.minInsyncReplicas);
+  }
+
+  /**
+   * Follows the leader of `epoch`: stops accepting produces and fails those waiting for the
+   * high watermark with NOT_LEADER_OR_FOLLOWER (a newer leader may truncate their records).
+   * Returns whether the epoch or role changed (the follower must then truncate before fetching).
+   */
+  becomeFollower(self: number, epoch: number): boolean {
+    if (epoch < this.epoch) return false;
+    const changed = this.currentRole !== 'follower' || epoch !== this.epoch;
+    if (this.currentRole === 'leader') {
+      this.purgatory.failAll(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+      if (this.self >= 0) this.logger.info({ epoch }, 'stepping down to follower');
+    }
+    this.currentRole = 'follower';
+    this.epoch = epoch;
+    this.self = self;
+    this.followerStates.clear();
+    this.isrIds = [];
+    if (changed) this.notifyChanged();
+    return changed;
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }
 
   appendAsLeader(batch: Buffer, header: BatchHeader): LeaderAppendResult {
+    if (this.currentRole !== 'leader') return failed(ErrorCode.NOT_LEADER_OR_FOLLOWER);
     const idempotent = header.producerId >= 0;
     if (idempotent) {
-      const verdict = this.producers.check(header);
+      const verdict = this.producerState.check(header);
       if (verdict.kind === 'reject') {
         this.logger.debug({ errorCode: verdict.errorCode }, verdict.message);
         return failed(verdict.errorCode);
@@ -158,8 +295,8 @@ export class LocalPartition implements PartitionHandle {
       if (err instanceof FjordError) return failed(err.code);
       throw err;
     }
-    if (idempotent) this.producers.record(header, appended.baseOffset, appended.maxTimestamp);
-    this.advanceHighWatermark(batch.length);
+    if (idempotent) this.producerState.record(header, appended.baseOffset, appended.maxTimestamp);
+    this.afterLeaderAppend(batch.length);
     return {
       errorCode: ErrorCode.NONE,
       baseOffset: appended.baseOffset,
@@ -169,12 +306,163 @@ export class LocalPartition implements PartitionHandle {
     };
   }
 
-  /** ISR = {self}: everything appended is committed. Wakes fetches waiting for `bytes`. */
-  private advanceHighWatermark(bytes: number): void {
+  /** Wakes replica fetches at once; consumer fetches once the high watermark covers `bytes`. */
+  private afterLeaderAppend(bytes: number): void {
+    for (const listener of this.replicaListeners) listener.onAppend(bytes);
     const end = this.log.logEndOffset;
-    if (end <= this.hw) return;
-    this.hw = end;
-    for (const listener of this.listeners) listener.onAppend(bytes);
+    if (this.isrIds.length <= 1 && this.unreleased.length === 0) {
+      // The ISR is the leader alone: committed on append (the single-broker path).
+      if (end <= this.hw) return;
+      this.hw = end;
+      for (const listener of this.listeners) listener.onAppend(bytes);
+      if (this.purgatory.size > 0)
+        this.purgatory.onHighWatermark(end, this.isrSize, this.log.config.minInsyncReplicas);
+      return;
+    }
+    this.unreleased.push({ endOffset: end, bytes });
+    this.updateHighWatermark();
+  }
+
+  /** As leader: moves the high watermark to the smallest log end of the ISR. */
+  private updateHighWatermark(): void {
+    if (this.currentRole !== 'leader') return;
+    const end = this.log.logEndOffset;
+    const target =
+      this.isrIds.length <= 1 ? end : highWatermarkOf(this.self, end, this.isrIds, this.followers);
+    this.moveHighWatermark(target);
+  }
+
+  /** Raises the high watermark (never lowers it), releasing the bytes it passed to fetches. */
+  private moveHighWatermark(target: number): void {
+    if (target <= this.hw) return;
+    let bytes = 0;
+    let released = 0;
+    while (released < this.unreleased.length) {
+      const next = this.unreleased[released];
+      if (next === undefined || next.endOffset > target) break;
+      bytes += next.bytes;
+      released++;
+    }
+    if (released > 0) this.unreleased = this.unreleased.slice(released);
+    this.hw = target;
+    if (bytes > 0) for (const listener of this.listeners) listener.onAppend(bytes);
+    // Offsets whose size is unknown here (appended before this broker led): let fetches re-read.
+    else for (const listener of [...this.listeners]) listener.onChange();
+    if (this.currentRole === 'leader')
+      this.purgatory.onHighWatermark(target, this.isrSize, this.log.config.minInsyncReplicas);
+  }
+
+  /**
+   * As leader: a follower fetched from `fetchOffset`, which is its log end. Updates what the
+   * leader knows of it, the high watermark, and asks for an ISR expansion when it caught up.
+   * OFFSET_OUT_OF_RANGE when the offset is outside the leader's log (the follower must truncate
+   * first, or start at the log start); NOT_LEADER_OR_FOLLOWER for a broker that is no replica.
+   */
+  recordFollowerFetch(replicaId: number, fetchOffset: number, nowMs: number): ErrorCode {
+    if (this.currentRole !== 'leader') return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    const follower = this.followerStates.get(replicaId);
+    if (follower === undefined) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    const end = this.log.logEndOffset;
+    if (fetchOffset > end || fetchOffset < this.log.logStartOffset)
+      return ErrorCode.OFFSET_OUT_OF_RANGE;
+    follower.onFetch(fetchOffset, end, nowMs);
+    this.updateHighWatermark();
+    if (
+      !this.isrIds.includes(replicaId) &&
+      this.expansionListener !== undefined &&
+      expandedIsr(
+        this.isr,
+        this.replicaIds,
+        this.followers,
+        this.hw,
+        this.epochStartOffset,
+        nowMs,
+        Number.POSITIVE_INFINITY,
+      ) !== undefined
+    )
+      this.expansionListener(this);
+    return ErrorCode.NONE;
+  }
+
+  /**
+   * As leader, for an acks=all produce: calls `done` once the high watermark reaches
+   * `requiredOffset` (see produce-purgatory.ts), or with NOT_LEADER_OR_FOLLOWER when this broker
+   * stops leading first. Returns the cancellation (the request timed out).
+   */
+  awaitHighWatermark(requiredOffset: number, done: (errorCode: ErrorCode) => void): () => void {
+    if (this.currentRole !== 'leader') {
+      done(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+      return () => undefined;
+    }
+    if (this.hw >= requiredOffset) {
+      done(
+        this.isrSize < this.log.config.minInsyncReplicas
+          ? ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND
+          : ErrorCode.NONE,
+      );
+      return () => undefined;
+    }
+    return this.purgatory.add(requiredOffset, done);
+  }
+
+  /**
+   * As follower: appends the leader's batches exactly as they came (whole batches, offsets and
+   * epochs kept) and the producers they carry. Returns the bytes appended.
+   */
+  appendAsFollower(records: Buffer): number {
+    let bytes = 0;
+    try {
+      this.log.appendAsFollower(records, (batch) => {
+        bytes += batch.length;
+        const header = readBatchHeader(batch);
+        if (header.producerId >= 0)
+          this.producerState.record(header, header.baseOffset, header.maxTimestamp);
+      });
+    } finally {
+      if (bytes > 0) this.unreleased.push({ endOffset: this.log.logEndOffset, bytes });
+    }
+    return bytes;
+  }
+
+  /** As follower: the leader's high watermark, capped by what this replica holds. */
+  followLeaderHighWatermark(leaderHighWatermark: number): void {
+    this.moveHighWatermark(Math.min(leaderHighWatermark, this.log.logEndOffset));
+  }
+
+  /**
+   * As follower: removes everything at and after `offset` (history the leader does not share).
+   * The producer state is rebuilt from what remains and its snapshot dropped, since both may
+   * describe the removed batches.
+   */
+  truncateTo(offset: number): void {
+    const before = this.log.logEndOffset;
+    if (offset >= before) return;
+    this.log.truncateTo(offset);
+    this.afterTruncation(before);
+  }
+
+  /** As follower: empties the log and restarts it at `offset` (the leader's log start). */
+  truncateFullyAndStartAt(offset: number): void {
+    const before = this.log.logEndOffset;
+    this.log.truncateFullyAndStartAt(offset);
+    this.afterTruncation(before);
+  }
+
+  private afterTruncation(endBefore: number): void {
+    const end = this.log.logEndOffset;
+    this.hw = Math.min(this.hw, end);
+    if (this.log.logStartOffset > this.hw) this.hw = this.log.logStartOffset;
+    this.unreleased = this.unreleased.filter((u) => u.endOffset <= end);
+    fs.rmSync(path.join(this.dir, PRODUCER_STATE_FILE), { force: true });
+    this.snapshotVersion = -1;
+    this.snapshotOffset = -1;
+    const state = new ProducerStateManager();
+    for (const header of this.log.batchHeadersFrom(this.log.logStartOffset)) {
+      if (header.producerId >= 0) state.record(header, header.baseOffset, header.maxTimestamp);
+    }
+    this.producerState = state;
+    this.logger.info({ from: endBefore, to: end }, 'truncated');
+    this.notifyChanged();
   }
 
   /** Throws OFFSET_OUT_OF_RANGE for an offset past the high watermark or below 0. */
@@ -191,8 +479,11 @@ export class LocalPartition implements PartitionHandle {
     return lowWatermark;
   }
 
-  /** Subscribes a waiting fetch; returns the unsubscription. */
-  subscribe(listener: PartitionListener): () => void {
+  /**
+   * Subscribes a waiting fetch; returns the unsubscription. A consumer's fetch hears of bytes
+   * once the high watermark passes them, a `replica` fetch as soon as they are in the log.
+   */
+  subscribe(listener: PartitionListener, replica = false): () => void {
     // A wrapper per subscription, so one watch listing a partition twice counts it twice.
     const subscription: PartitionListener = {
       onAppend: (bytes) => {
@@ -202,20 +493,22 @@ export class LocalPartition implements PartitionHandle {
         listener.onChange();
       },
     };
-    this.listeners.add(subscription);
+    const set = replica ? this.replicaListeners : this.listeners;
+    set.add(subscription);
     return () => {
-      this.listeners.delete(subscription);
+      set.delete(subscription);
     };
   }
 
   /** Tells waiting fetches to re-read: the log start moved or the partition went away. */
   notifyChanged(): void {
     for (const listener of [...this.listeners]) listener.onChange();
+    for (const listener of [...this.replicaListeners]) listener.onChange();
   }
 
   /** Forgets producers idle for `expirationMs`; returns how many. */
   expireProducers(nowMs: number, expirationMs: number): number {
-    return this.producers.removeExpired(nowMs, expirationMs);
+    return this.producerState.removeExpired(nowMs, expirationMs);
   }
 
   /**
@@ -226,12 +519,12 @@ export class LocalPartition implements PartitionHandle {
    */
   writeProducerSnapshot(): boolean {
     const offset = this.log.logEndOffset;
-    if (this.producers.version === this.snapshotVersion && offset === this.snapshotOffset)
+    if (this.producerState.version === this.snapshotVersion && offset === this.snapshotOffset)
       return false;
     const file = path.join(this.dir, PRODUCER_STATE_FILE);
-    fs.writeFileSync(`${file}.tmp`, JSON.stringify(this.producers.toSnapshot(offset)));
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(this.producerState.toSnapshot(offset)));
     fs.renameSync(`${file}.tmp`, file);
-    this.snapshotVersion = this.producers.version;
+    this.snapshotVersion = this.producerState.version;
     this.snapshotOffset = offset;
     return true;
   }
@@ -240,6 +533,7 @@ export class LocalPartition implements PartitionHandle {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.purgatory.failAll(ErrorCode.NOT_LEADER_OR_FOLLOWER);
     try {
       this.writeProducerSnapshot();
     } finally {
@@ -251,6 +545,7 @@ export class LocalPartition implements PartitionHandle {
   /** Closes the partition and removes its folder. */
   delete(): void {
     this.closed = true;
+    this.purgatory.failAll(ErrorCode.NOT_LEADER_OR_FOLLOWER);
     this.log.delete();
     this.notifyChanged();
   }

@@ -184,7 +184,11 @@ export class LocalPartitionRegistry implements PartitionRegistry {
     for (const p of this.topics.get(topic)?.values() ?? []) p.log.updateConfig(config);
   }
 
-  watch(partitions: readonly PartitionHandle[], timeoutMs: number): PartitionWatch {
+  watch(
+    partitions: readonly PartitionHandle[],
+    timeoutMs: number,
+    replica = false,
+  ): PartitionWatch {
     const watch = new LocalPartitionWatch((w) => this.watches.delete(w));
     if (this.releasing) {
       watch.end('closed');
@@ -193,7 +197,7 @@ export class LocalPartitionRegistry implements PartitionRegistry {
     this.watches.add(watch);
     for (const handle of partitions) {
       const local = this.get(handle.topic, handle.partition);
-      if (local === handle) watch.addCleanup(local.subscribe(watch));
+      if (local === handle) watch.addCleanup(local.subscribe(watch, replica));
       else watch.onChange();
     }
     if (timeoutMs > 0) {

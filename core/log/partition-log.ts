@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import {
+  batchBaseOffset,
   batchLastOffsetDelta,
   batchSize,
   batchMaxTimestamp,
@@ -337,6 +338,42 @@ export class PartitionLog implements CleanableLog {
     this.endOffset = lastOffset + 1;
     this.noteUnflushed(lastOffset - baseOffset + 1, now);
     return { baseOffset, lastOffset, logAppendTimeMs, maxTimestamp };
+  }
+
+  /**
+   * Appends batches copied from the leader (a follower's fetch), exactly as they are: their base
+   * offsets, leader epochs and timestamps are the leader's, so the replica stays byte-identical.
+   * `records` holds whole batches; each is CRC-checked, and one the log already holds (below the
+   * log end) is skipped. Throws OFFSET_OUT_OF_RANGE when a batch would leave a gap and
+   * CORRUPT_MESSAGE for a damaged one; the batches before it stay appended. Returns the number of
+   * batches appended.
+   */
+  appendAsFollower(records: Buffer, onBatch?: (batch: Buffer) => void): number {
+    this.ensureOpen();
+    let appended = 0;
+    for (let pos = 0; pos < records.length;) {
+      const size = checkBatch(records, pos);
+      const batch = records.subarray(pos, pos + size);
+      pos += size;
+      const baseOffset = batchBaseOffset(batch);
+      const lastOffset = baseOffset + batchLastOffsetDelta(batch);
+      if (lastOffset < this.endOffset) continue;
+      if (baseOffset !== this.endOffset) {
+        throw new FjordError(
+          `batch at ${baseOffset} does not continue the log ending at ${this.endOffset} (${this.dir})`,
+          ErrorCode.OFFSET_OUT_OF_RANGE,
+        );
+      }
+      const maxTimestamp = batchMaxTimestamp(batch);
+      this.maybeRoll(batch.length, lastOffset, maxTimestamp);
+      this.epochCache.assign(batch.readInt32BE(PARTITION_LEADER_EPOCH_OFFSET), baseOffset);
+      this.active.append(batch, baseOffset, lastOffset, maxTimestamp);
+      this.endOffset = lastOffset + 1;
+      this.noteUnflushed(lastOffset - baseOffset + 1, this.clock.now());
+      onBatch?.(batch);
+      appended++;
+    }
+    return appended;
   }
 
   private requireKeys(batch: Buffer): void {

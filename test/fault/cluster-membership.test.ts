@@ -1,8 +1,9 @@
 /**
  * Cluster membership under real faults: broker processes over one etcd, SIGKILLed, restarted, and
- * etcd itself killed for longer than a lease. Without replication (a later milestone) a partition
- * is in sync only on its leader, so a dead leader takes its partitions offline — never to a
- * replica that lacks acknowledged records — until it returns with a higher leader epoch.
+ * etcd itself killed for longer than a lease. A partition whose only in-sync replica dies goes
+ * offline — never to a replica that lacks acknowledged records — until that replica returns with
+ * a higher leader epoch; these tests use one replica for that (replicated failover is in
+ * replication.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -79,7 +80,7 @@ describe('cluster membership faults (broker processes + etcd)', () => {
   });
 
   it('SIGKILLed leader: its partition goes offline within the lease, no unclean election, and it returns with every acknowledged record and a higher epoch', async () => {
-    await createTopic(cluster, 'kill-leader', 1, 3);
+    await createTopic(cluster, 'kill-leader', 1, 1);
     let m = await cluster.metadata(['kill-leader']);
     const before = partitionOf(m, 'kill-leader', 0);
     const leader = before.leaderId;
@@ -126,7 +127,7 @@ describe('cluster membership faults (broker processes + etcd)', () => {
   });
 
   it('zombie leader: SIGSTOPped past its lease it is fenced by a newer epoch, and on SIGCONT it registers again and is re-elected with everything it acknowledged', async () => {
-    await createTopic(cluster, 'zombie', 1, 3);
+    await createTopic(cluster, 'zombie', 1, 1);
     let m = await cluster.metadata(['zombie']);
     const before = partitionOf(m, 'zombie', 0);
     const leader = before.leaderId;
@@ -150,7 +151,7 @@ describe('cluster membership faults (broker processes + etcd)', () => {
       );
       m = await cluster.metadata(['zombie']);
       expect(partitionOf(m, 'zombie', 0).leaderEpoch).toBe((before.leaderEpoch ?? 0) + 1);
-      // No other replica was elected: they lack its acknowledged records.
+      // No other broker was elected: none holds its acknowledged records.
       expect(m.brokers.map((b) => b.nodeId)).not.toContain(leader);
     } finally {
       await cluster.signal(leader, 'SIGCONT');

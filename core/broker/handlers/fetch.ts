@@ -13,8 +13,13 @@
  *
  * Fixed answers: session_id 0 (fjord never creates fetch sessions), last_stable_offset = high
  * watermark and no aborted transactions (no transactions), preferred_read_replica -1.
- * current_leader_epoch is not checked: one broker never changes leader. A follower's replica_id
- * is served like a consumer until replication exists.
+ * current_leader_epoch (v9+) is checked: older than the partition's is FENCED_LEADER_EPOCH, newer
+ * UNKNOWN_LEADER_EPOCH.
+ *
+ * A fetch with replica_id ≥ 0 comes from a follower broker: its fetch offset is the follower's
+ * log end, which the leader records (moving the high watermark and the ISR) once per request,
+ * and it reads up to the log end instead of the high watermark; its long poll wakes on appends,
+ * not on high watermark moves.
  */
 import type {
   ApiKey,
@@ -33,7 +38,7 @@ import { CompressionType } from '../../protocol/records/compression.js';
 import { ErrorCode } from '../../util/error-codes.js';
 import { FjordError } from '../../util/errors.js';
 import type { BrokerContext, Handler, PartitionHandle } from '../broker-context.js';
-import { isErrorCode, leaderPartition } from '../leader-partition.js';
+import { checkCurrentLeaderEpoch, isErrorCode, leaderPartition } from '../leader-partition.js';
 
 /** The first Fetch version whose clients can read zstd (KIP-110). */
 const MIN_ZSTD_VERSION = 10;
@@ -48,13 +53,26 @@ interface FetchPass {
   readonly failed: boolean;
 }
 
-function errorData(partitionIndex: number, errorCode: ErrorCode): PartitionData {
+/** No replica id: a consumer's fetch. */
+const CONSUMER = -1;
+
+/** A follower's partitions refused when its fetch was recorded, by `topic\0partition`. */
+type ReplicaRefusals = ReadonlyMap<string, ErrorCode>;
+const NO_REFUSALS: ReplicaRefusals = new Map();
+const keyOf = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+function errorData(
+  partitionIndex: number,
+  errorCode: ErrorCode,
+  handle?: PartitionHandle,
+): PartitionData {
   return {
     partitionIndex,
     errorCode,
-    highWatermark: -1,
-    lastStableOffset: -1,
-    logStartOffset: -1,
+    highWatermark: handle?.highWatermark ?? -1,
+    lastStableOffset: handle?.highWatermark ?? -1,
+    // A follower out of range learns the leader's log start here, to restart its log at it.
+    logStartOffset: handle?.log.logStartOffset ?? -1,
     abortedTransactions: [],
     preferredReadReplica: -1,
     records: NO_RECORDS,
@@ -76,8 +94,10 @@ async function readPartition(
   version: number,
   maxBytes: number,
   minOneBatch: boolean,
+  replica: boolean,
 ): Promise<PartitionData> {
   const highWatermark = handle.highWatermark;
+  const readableEnd = replica ? handle.log.logEndOffset : highWatermark;
   const logStartOffset = handle.log.logStartOffset;
   const answer = (errorCode: ErrorCode, records: Buffer): PartitionData => ({
     partitionIndex: request.partition,
@@ -90,14 +110,14 @@ async function readPartition(
     records,
   });
   const offset = request.fetchOffset;
-  if (offset < logStartOffset || offset > highWatermark)
+  if (offset < logStartOffset || offset > readableEnd)
     return answer(ErrorCode.OFFSET_OUT_OF_RANGE, NO_RECORDS);
-  if (offset === highWatermark || (maxBytes <= 0 && !minOneBatch))
+  if (offset === readableEnd || (maxBytes <= 0 && !minOneBatch))
     return answer(ErrorCode.NONE, NO_RECORDS);
   let records: Buffer;
   try {
     ({ records } = await handle.log.read(offset, maxBytes, {
-      maxOffset: highWatermark,
+      maxOffset: readableEnd,
       minOneBatch,
     }));
   } catch (err) {
@@ -115,7 +135,9 @@ async function readAll(
   broker: BrokerContext,
   request: FetchRequest,
   version: number,
+  refusals: ReplicaRefusals,
 ): Promise<FetchPass> {
+  const replica = request.replicaId >= 0;
   let remaining = Math.max(0, request.maxBytes);
   let minOneBatch = true;
   let bytes = 0;
@@ -125,15 +147,24 @@ async function readAll(
     const partitions: PartitionData[] = [];
     for (const p of topic.partitions) {
       const handle = leaderPartition(broker, topic.topic, p.partition);
-      const data = isErrorCode(handle)
-        ? errorData(p.partition, handle)
-        : await readPartition(
-            handle,
-            p,
-            version,
-            Math.min(Math.max(0, p.partitionMaxBytes), remaining),
-            minOneBatch,
-          );
+      let data: PartitionData;
+      if (isErrorCode(handle)) data = errorData(p.partition, handle);
+      else {
+        const refusal =
+          refusals.get(keyOf(topic.topic, p.partition)) ??
+          checkCurrentLeaderEpoch(handle, p.currentLeaderEpoch);
+        data =
+          refusal !== ErrorCode.NONE
+            ? errorData(p.partition, refusal, handle)
+            : await readPartition(
+                handle,
+                p,
+                version,
+                Math.min(Math.max(0, p.partitionMaxBytes), remaining),
+                minOneBatch,
+                replica,
+              );
+      }
       const length = Buffer.isBuffer(data.records) ? data.records.length : 0;
       if (length > 0) {
         minOneBatch = false;
@@ -164,23 +195,49 @@ function watchedPartitions(broker: BrokerContext, request: FetchRequest): Partit
   return handles;
 }
 
+/**
+ * A follower's fetch: records its fetch offset as its log end on each partition it follows here
+ * (epoch-checked first), once per request. Returns the partitions refused.
+ */
+function recordReplicaFetch(broker: BrokerContext, request: FetchRequest): ReplicaRefusals {
+  const refusals = new Map<string, ErrorCode>();
+  const now = broker.clock.now();
+  for (const topic of request.topics) {
+    for (const p of topic.partitions) {
+      const handle = leaderPartition(broker, topic.topic, p.partition);
+      if (isErrorCode(handle)) continue;
+      let code = checkCurrentLeaderEpoch(handle, p.currentLeaderEpoch);
+      if (code === ErrorCode.NONE)
+        code = handle.recordFollowerFetch(request.replicaId, p.fetchOffset, now);
+      if (code !== ErrorCode.NONE) refusals.set(keyOf(topic.topic, p.partition), code);
+    }
+  }
+  return refusals;
+}
+
 /** Serves Fetch v4-12; see the module comment. */
 export const fetchHandler: Handler<typeof ApiKey.FETCH> = async (broker, request, ctx) => {
   const version = ctx.header.apiVersion;
   const minBytes = request.minBytes;
+  const replicaId = request.replicaId;
+  const refusals = replicaId > CONSUMER ? recordReplicaFetch(broker, request) : NO_REFUSALS;
   const anyPartition = request.topics.some((t) => t.partitions.length > 0);
   if (request.maxWaitMs <= 0 || minBytes <= 0 || !anyPartition)
-    return (await readAll(broker, request, version)).response;
+    return (await readAll(broker, request, version, refusals)).response;
   // Watch before the first read, so an append racing the read still counts.
-  const watch = broker.partitions.watch(watchedPartitions(broker, request), request.maxWaitMs);
+  const watch = broker.partitions.watch(
+    watchedPartitions(broker, request),
+    request.maxWaitMs,
+    replicaId > CONSUMER,
+  );
   try {
     for (;;) {
       const mark = watch.appendedBytes;
-      const pass = await readAll(broker, request, version);
+      const pass = await readAll(broker, request, version, refusals);
       if (pass.bytes >= minBytes || pass.failed) return pass.response;
       const why = await watch.until(mark + minBytes - pass.bytes);
       if (why === 'closed') return pass.response;
-      if (why === 'timeout') return (await readAll(broker, request, version)).response;
+      if (why === 'timeout') return (await readAll(broker, request, version, refusals)).response;
     }
   } finally {
     watch.close();

@@ -3,7 +3,8 @@
  * high watermark, which is also the last stable offset without transactions), -2 the earliest
  * (the log start offset), and any other value a timestamp: the first offset whose record
  * timestamp is at least it, or offset -1 and timestamp -1 when none is. A partition named twice
- * in one request gets INVALID_REQUEST, as in Apache.
+ * in one request gets INVALID_REQUEST, as in Apache. current_leader_epoch (v4+) is checked as
+ * for Fetch (FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH).
  */
 import type {
   ApiKey,
@@ -13,7 +14,7 @@ import type {
 import { ErrorCode } from '../../util/error-codes.js';
 import { FjordError } from '../../util/errors.js';
 import type { BrokerContext, Handler, PartitionHandle } from '../broker-context.js';
-import { isErrorCode, leaderPartition } from '../leader-partition.js';
+import { checkCurrentLeaderEpoch, isErrorCode, leaderPartition } from '../leader-partition.js';
 
 const LATEST_TIMESTAMP = -1;
 const EARLIEST_TIMESTAMP = -2;
@@ -52,6 +53,8 @@ function listPartition(
   if (duplicate) return failure(ErrorCode.INVALID_REQUEST);
   const handle = leaderPartition(broker, topic, partition.partitionIndex);
   if (isErrorCode(handle)) return failure(handle);
+  const fenced = checkCurrentLeaderEpoch(handle, partition.currentLeaderEpoch);
+  if (fenced !== ErrorCode.NONE) return failure(fenced);
   try {
     return lookup(handle, partition.timestamp);
   } catch (err) {

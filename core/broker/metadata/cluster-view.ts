@@ -54,4 +54,17 @@ export interface ClusterView {
   partitionState(topic: string, partition: number): PartitionState | undefined;
   /** Calls `listener` after every change of the cached view; returns the unsubscription. */
   onChange(listener: () => void): () => void;
+  /**
+   * As a partition's leader in `leaderEpoch`: replaces its ISR with what `change` makes of the
+   * current state (undefined: no change), through a compare-and-swap on the record. A conflict
+   * reads the record again and asks `change` again. Resolves true once written (or nothing was
+   * to change), false when this broker no longer leads in `leaderEpoch`: a stale leader can
+   * never change the ISR.
+   */
+  alterIsr(
+    topic: string,
+    partition: number,
+    leaderEpoch: number,
+    change: (state: PartitionState) => readonly number[] | undefined,
+  ): Promise<boolean>;
 }

@@ -44,6 +44,9 @@ export interface EtcdMetadataStoreOptions {
   readonly logger: Logger;
 }
 
+/** Compare-and-swap conflicts an ISR change rereads and retries before giving up. */
+const ALTER_ISR_ATTEMPTS = 5;
+
 /** etcd's smallest lease TTL with its default timings is about 2 s. */
 export const DEFAULT_LEASE_TTL_SECONDS = 6;
 
@@ -347,6 +350,31 @@ export class EtcdMetadataStore implements MetadataStore {
       const slash = key.lastIndexOf('/');
       yield [key.slice(0, slash), Number(key.slice(slash + 1)), value] as const;
     }
+  }
+
+  async alterIsr(
+    topic: string,
+    partition: number,
+    leaderEpoch: number,
+    change: (state: PartitionState) => readonly number[] | undefined,
+  ): Promise<boolean> {
+    const self = this.self?.nodeId;
+    for (let attempt = 0; attempt < ALTER_ISR_ATTEMPTS && !this.closed; attempt++) {
+      const record = this.snapshot.partitions.get(`${topic}/${partition}`);
+      // The leader epoch is part of the record the compare-and-swap checks: a leader replaced
+      // since it read the record fails the write, then sees here that it no longer leads.
+      if (record === undefined) return false;
+      const { value, modRevision } = record;
+      if (value.leader !== self || value.leaderEpoch !== leaderEpoch) return false;
+      const isr = change(value);
+      if (isr === undefined) return true;
+      const next = { ...value, isr: [...isr], partitionEpoch: value.partitionEpoch + 1 };
+      if (await this.casPartition(topic, partition, modRevision, next, false)) {
+        this.logger.info({ topic, partition, from: value.isr, to: isr }, 'ISR changed');
+        return true;
+      }
+    }
+    return false;
   }
 
   liveBrokers(): readonly BrokerRegistration[] {

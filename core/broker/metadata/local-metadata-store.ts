@@ -44,6 +44,8 @@ export function singleNodeView(
     },
     // Nothing changes behind a single broker's back.
     onChange: () => () => undefined,
+    // The ISR of a single broker is itself, always.
+    alterIsr: () => Promise.resolve(false),
   };
 }
 
@@ -109,5 +111,14 @@ export class LocalMetadataStore implements MetadataStore {
 
   onChange(listener: () => void): () => void {
     return this.view.onChange(listener);
+  }
+
+  alterIsr(
+    topic: string,
+    partition: number,
+    leaderEpoch: number,
+    change: (state: PartitionState) => readonly number[] | undefined,
+  ): Promise<boolean> {
+    return this.view.alterIsr(topic, partition, leaderEpoch, change);
   }
 }

@@ -26,6 +26,10 @@ import { createTopicsRequestSchema, createTopicsResponseSchema } from './create-
 import { deleteTopicsRequestSchema, deleteTopicsResponseSchema } from './delete-topics.js';
 import { deleteRecordsRequestSchema, deleteRecordsResponseSchema } from './delete-records.js';
 import { initProducerIdRequestSchema, initProducerIdResponseSchema } from './init-producer-id.js';
+import {
+  offsetForLeaderEpochRequestSchema,
+  offsetForLeaderEpochResponseSchema,
+} from './offset-for-leader-epoch.js';
 import { describeConfigsRequestSchema, describeConfigsResponseSchema } from './describe-configs.js';
 import { alterConfigsRequestSchema, alterConfigsResponseSchema } from './alter-configs.js';
 import {
@@ -69,6 +73,7 @@ export const ApiKey = {
   DELETE_TOPICS: 20,
   DELETE_RECORDS: 21,
   INIT_PRODUCER_ID: 22,
+  OFFSET_FOR_LEADER_EPOCH: 23,
   DESCRIBE_CONFIGS: 32,
   ALTER_CONFIGS: 33,
   CREATE_PARTITIONS: 37,
@@ -168,6 +173,11 @@ export const apis = {
     'InitProducerId',
     initProducerIdRequestSchema,
     initProducerIdResponseSchema,
+  ),
+  [ApiKey.OFFSET_FOR_LEADER_EPOCH]: entry(
+    'OffsetForLeaderEpoch',
+    offsetForLeaderEpochRequestSchema,
+    offsetForLeaderEpochResponseSchema,
   ),
   [ApiKey.DESCRIBE_CONFIGS]: entry(
     'DescribeConfigs',
@@ -281,6 +291,7 @@ export * from './create-topics.js';
 export * from './delete-topics.js';
 export * from './delete-records.js';
 export * from './init-producer-id.js';
+export * from './offset-for-leader-epoch.js';
 export * from './describe-configs.js';
 export * from './alter-configs.js';
 export * from './create-partitions.js';

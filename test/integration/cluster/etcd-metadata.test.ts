@@ -82,8 +82,9 @@ describe('a cluster with metadata in etcd', () => {
       for (const p of partitions) {
         expect([...p.replicas].sort()).toEqual([1, 2, 3]);
         expect(p.replicas[0]).toBe(p.leader);
-        // Without replication only the leader is known to be in sync.
-        expect(p.isr).toEqual([p.leader]);
+        // The leader is in sync from the start; followers join once they have fetched.
+        expect(p.isr).toContain(p.leader);
+        expect(p.replicas).toEqual(expect.arrayContaining([...p.isr]));
         leaders.set(p.leader, (leaders.get(p.leader) ?? 0) + 1);
       }
       expect([...leaders.values()]).toEqual([2, 2, 2]);
@@ -169,7 +170,18 @@ describe('a cluster with metadata in etcd', () => {
     } finally {
       await follower.close();
     }
+    // The followers go first: the ISR shrinks to the leader alone, the only replica that then
+    // holds everything committed.
+    const followers = [1, 2, 3].filter((id) => id !== leader);
+    for (const id of followers) await c.stop(id);
+    await eventually(
+      () => store(c, leader).partitionState('t', 0)?.isr.length === 1,
+      10_000,
+      'an ISR of the leader alone',
+    );
     await c.stop(leader);
+    const watcher = await c.start(other);
+    expect(watcher.port).toBeGreaterThan(0);
     await eventually(
       () => store(c, other).partitionState('t', 0)?.leader === -1,
       10_000,

@@ -34,6 +34,8 @@ const MATRIX: Record<number, readonly [number, number, number | null]> = {
   8: [2, 8, 8],
   9: [1, 8, 6],
   22: [0, 4, 2],
+  // OffsetForLeaderEpoch: replication's truncation point (KIP-101/279).
+  23: [0, 4, 4],
   19: [2, 7, 5],
   20: [1, 6, 4],
   15: [0, 5, 5],

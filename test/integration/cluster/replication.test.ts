@@ -1,0 +1,223 @@
+/**
+ * Replication between in-process brokers over one etcd: followers copy the leader's batches byte
+ * for byte and join the ISR, acks=all waits for the ISR, min.insync.replicas refuses produces
+ * the ISR cannot honour, and a leader that stops hands over to an in-sync follower with every
+ * acknowledged record; when it returns it truncates against the new leader and rejoins.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { KafkaConnection } from '../../../core/network/client-connection.js';
+import { ApiKey } from '../../../core/protocol/messages/index.js';
+import type { MetadataResponse } from '../../../core/protocol/messages/index.js';
+import { ErrorCode } from '../../../core/util/error-codes.js';
+import { startEtcd } from '../../helpers/etcd-process.js';
+import type { EtcdProcess } from '../../helpers/etcd-process.js';
+import {
+  ackedRecordProblems,
+  replicaBatches,
+  replicaDivergence,
+} from '../../helpers/replication-checker.js';
+import { eventually, startTestCluster } from '../../helpers/test-cluster.js';
+import type { TestCluster } from '../../helpers/test-cluster.js';
+import { fetchAll, produceValues } from '../../helpers/wire-client.js';
+
+async function withConnection<T>(
+  port: number,
+  work: (c: KafkaConnection) => Promise<T>,
+): Promise<T> {
+  const conn = await KafkaConnection.connect('127.0.0.1', port);
+  try {
+    return await work(conn);
+  } finally {
+    await conn.close();
+  }
+}
+
+function anyPort(c: TestCluster): number {
+  const node = c.nodes.find((n) => n.broker !== undefined);
+  if (node === undefined) throw new Error('no broker running');
+  return node.port;
+}
+
+async function metadata(c: TestCluster, topic: string): Promise<MetadataResponse> {
+  return withConnection(anyPort(c), (conn) =>
+    conn.send(ApiKey.METADATA, 9, {
+      topics: [{ name: topic }],
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    }),
+  );
+}
+
+async function partitionInfo(c: TestCluster, topic: string) {
+  const p = (await metadata(c, topic)).topics[0]?.partitions[0];
+  if (p === undefined) throw new Error(`no metadata for ${topic}`);
+  return p;
+}
+
+async function createTopic(
+  c: TestCluster,
+  name: string,
+  rf: number,
+  configs: Record<string, string> = {},
+): Promise<void> {
+  await withConnection(anyPort(c), async (conn) => {
+    const response = await conn.send(ApiKey.CREATE_TOPICS, 5, {
+      topics: [
+        {
+          name,
+          numPartitions: 1,
+          replicationFactor: rf,
+          assignments: [],
+          configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })),
+        },
+      ],
+      timeoutMs: 10_000,
+      validateOnly: false,
+    });
+    expect(response.topics[0]?.errorCode).toBe(0);
+  });
+}
+
+function portOf(c: TestCluster, nodeId: number): number {
+  const node = c.nodes.find((n) => n.nodeId === nodeId);
+  if (node?.broker === undefined) throw new Error(`broker ${nodeId} is down`);
+  return node.port;
+}
+
+describe('partition replication (in-process brokers, etcd)', () => {
+  let etcd: EtcdProcess;
+  let cluster: TestCluster | undefined;
+
+  beforeAll(async () => {
+    etcd = await startEtcd();
+  });
+  afterEach(async () => {
+    await cluster?.close();
+    cluster = undefined;
+  });
+  afterAll(async () => {
+    await etcd.stop();
+  });
+
+  it('cluster replication: followers copy the batches byte for byte, join the ISR, and acks=all is answered once the whole ISR holds the batch', async () => {
+    const c = (cluster = await startTestCluster(etcd, 3, { 'replica.lag.time.max.ms': '3000' }));
+    await createTopic(c, 'copied', 3, { 'min.insync.replicas': '2' });
+    await eventually(
+      async () => (await partitionInfo(c, 'copied')).isrNodes.length === 3,
+      10_000,
+      'ISR of 3',
+    );
+    const p = await partitionInfo(c, 'copied');
+    const acked: string[] = [];
+    await withConnection(portOf(c, p.leaderId), async (conn) => {
+      for (let i = 0; i < 30; i++) {
+        const values = [`a${i}`, `b${i}`, `c${i}`];
+        const result = await produceValues(conn, 'copied', 0, values, { acks: -1 });
+        expect(result.errorCode).toBe(ErrorCode.NONE);
+        acked.push(...values);
+      }
+      const stored = await fetchAll(conn, 'copied', 0);
+      expect(ackedRecordProblems(acked, stored)).toEqual([]);
+      expect(stored).toHaveLength(90);
+    });
+    // acks=all answered means every ISR member holds the batches: compare the files now.
+    const replicas = new Map(
+      c.nodes.map((n) => [`broker ${n.nodeId}`, replicaBatches(n.dataDir, 'copied', 0)] as const),
+    );
+    expect(replicaDivergence(replicas, 90)).toEqual([]);
+    expect((await partitionInfo(c, 'copied')).isrNodes).toHaveLength(3);
+  });
+
+  it('cluster replication: min.insync.replicas above the ISR refuses acks=all with NOT_ENOUGH_REPLICAS and appends nothing, while acks=1 goes on', async () => {
+    const c = (cluster = await startTestCluster(etcd, 3, { 'replica.lag.time.max.ms': '3000' }));
+    await createTopic(c, 'strict', 3, { 'min.insync.replicas': '3' });
+    await eventually(
+      async () => (await partitionInfo(c, 'strict')).isrNodes.length === 3,
+      10_000,
+      'ISR of 3',
+    );
+    const p = await partitionInfo(c, 'strict');
+    const follower = p.replicaNodes.find((id) => id !== p.leaderId) ?? -1;
+    await c.stop(follower);
+    await eventually(
+      async () => (await partitionInfo(c, 'strict')).isrNodes.length === 2,
+      15_000,
+      'ISR of 2',
+    );
+    await withConnection(portOf(c, p.leaderId), async (conn) => {
+      expect((await produceValues(conn, 'strict', 0, ['refused'], { acks: -1 })).errorCode).toBe(
+        ErrorCode.NOT_ENOUGH_REPLICAS,
+      );
+      expect((await produceValues(conn, 'strict', 0, ['one'], { acks: 1 })).errorCode).toBe(
+        ErrorCode.NONE,
+      );
+      await eventually(
+        async () => (await fetchAll(conn, 'strict', 0)).length === 1,
+        5000,
+        'acks=1 committed',
+      );
+      expect((await fetchAll(conn, 'strict', 0)).map((r) => r.value)).toEqual(['one']);
+    });
+  });
+
+  it('cluster replication: a stopped leader hands over to an in-sync follower with every acknowledged record; back, it truncates, follows and rejoins the ISR', async () => {
+    const c = (cluster = await startTestCluster(etcd, 3, { 'replica.lag.time.max.ms': '3000' }));
+    await createTopic(c, 'handover', 3, { 'min.insync.replicas': '2' });
+    await eventually(
+      async () => (await partitionInfo(c, 'handover')).isrNodes.length === 3,
+      10_000,
+      'ISR of 3',
+    );
+    const before = await partitionInfo(c, 'handover');
+    const acked: string[] = [];
+    await withConnection(portOf(c, before.leaderId), async (conn) => {
+      for (let i = 0; i < 20; i++) {
+        expect((await produceValues(conn, 'handover', 0, [`x${i}`], { acks: -1 })).errorCode).toBe(
+          0,
+        );
+        acked.push(`x${i}`);
+      }
+    });
+    await c.stop(before.leaderId);
+    await eventually(
+      async () => {
+        const now = await partitionInfo(c, 'handover');
+        return now.leaderId !== before.leaderId && now.leaderId > 0;
+      },
+      15_000,
+      'a new leader',
+    );
+    const after = await partitionInfo(c, 'handover');
+    expect(after.leaderEpoch).toBeGreaterThan(before.leaderEpoch ?? 0);
+    await withConnection(portOf(c, after.leaderId), async (conn) => {
+      await eventually(
+        async () => (await fetchAll(conn, 'handover', 0)).length >= 20,
+        10_000,
+        'HW on the new leader',
+      );
+      for (let i = 0; i < 10; i++) {
+        expect((await produceValues(conn, 'handover', 0, [`y${i}`], { acks: -1 })).errorCode).toBe(
+          0,
+        );
+        acked.push(`y${i}`);
+      }
+      expect(ackedRecordProblems(acked, await fetchAll(conn, 'handover', 0))).toEqual([]);
+    });
+    await c.start(before.leaderId);
+    await eventually(
+      async () => (await partitionInfo(c, 'handover')).isrNodes.length === 3,
+      15_000,
+      'rejoined ISR',
+    );
+    await withConnection(portOf(c, after.leaderId), async (conn) => {
+      expect((await produceValues(conn, 'handover', 0, ['z'], { acks: -1 })).errorCode).toBe(0);
+      acked.push('z');
+    });
+    const replicas = new Map(
+      c.nodes.map((n) => [`broker ${n.nodeId}`, replicaBatches(n.dataDir, 'handover', 0)] as const),
+    );
+    expect(replicaDivergence(replicas, acked.length)).toEqual([]);
+  });
+});
