@@ -2,7 +2,8 @@
  * Makes the partitions this broker hosts follow the cluster's metadata: every change the store
  * reports opens the partitions this broker holds a replica of, makes each lead or follow in its
  * leader epoch (replication/replica-manager.ts), tells the group coordinator which `__consumer_offsets` partitions it now leads,
- * and removes the partitions of topics deleted elsewhere. A single broker never changes under
+ * and removes the partitions of topics deleted elsewhere and the replicas a reassignment moved
+ * away. A single broker never changes under
  * itself, so this runs only in a cluster.
  */
 import type { BrokerContext } from './broker-context.js';
@@ -41,7 +42,20 @@ export function applyClusterView(
     }
   }
   for (const open of registry.list()) {
-    if (known.has(open.topic)) continue;
+    if (known.has(open.topic)) {
+      const state = broker.cluster.partitionState(open.topic, open.partition);
+      if (state === undefined || state.replicas.includes(self)) continue;
+      // A completed reassignment moved this replica away: stop following and drop its data,
+      // so a later reassignment back starts from the leader's log, not from a stale copy.
+      replication.forget(open.topic, open.partition);
+      ledBefore.delete(`${open.topic}/${open.partition}`);
+      registry.deletePartition(open.topic, open.partition);
+      broker.logger.info(
+        { topic: open.topic, partition: open.partition },
+        'replica removed by a reassignment',
+      );
+      continue;
+    }
     replication.forget(open.topic, open.partition);
     registry.deleteTopic(open.topic);
     broker.logger.info({ topic: open.topic }, 'topic deleted by the cluster');

@@ -180,6 +180,19 @@ export class LocalPartitionRegistry implements PartitionRegistry {
     }
   }
 
+  /**
+   * Closes and deletes one partition's replica, e.g. after a reassignment moved it to other
+   * brokers. Unknown partitions are ignored.
+   */
+  deletePartition(topic: string, partition: number): void {
+    const partitions = this.topics.get(topic);
+    const p = partitions?.get(partition);
+    if (partitions === undefined || p === undefined) return;
+    partitions.delete(partition);
+    if (partitions.size === 0) this.topics.delete(topic);
+    p.delete();
+  }
+
   updateConfig(topic: string, config: LogConfig): void {
     for (const p of this.topics.get(topic)?.values() ?? []) p.log.updateConfig(config);
   }
