@@ -137,7 +137,10 @@ export class LmdbWindowBytesStore extends StoreLifecycle implements WindowStore<
   private expire(): void {
     const cutoff = this.streamTimeMs - this.retentionMs;
     if (this.oldestStartMs > cutoff) return;
-    for (const [k] of this.table.range(undefined, timeKey(cutoff + 1))) this.table.put(k, null);
+    // Keys first, deletes after: a delete may write the buffer out, which must not happen
+    // while the engine's iterator is open.
+    const dead = [...this.table.range(undefined, timeKey(cutoff + 1))].map(([k]) => k);
+    for (const k of dead) this.table.put(k, null);
     this.oldestStartMs = cutoff + 1;
   }
 }
