@@ -75,6 +75,14 @@ export {
   type WindowBytesStoreSupplier,
   type SessionBytesStoreSupplier,
   type WindowStoreOptions,
+  type CachingStoreBuilder,
+  RecordCache,
+  NamedCache,
+  type CacheFlushEntry,
+  DEFAULT_STATE_DIR,
+  DEFAULT_CACHE_MAX_BYTES,
+  type RecordCacheStats,
+  type CacheFlushListener,
 } from './state/index.js';
 
 // Records, topology, Processor API

@@ -1,6 +1,8 @@
 /**
- * At-least-once commits: take the processed offsets, wait until every record sent so far is
- * acknowledged, and only then commit those offsets. Since a task processes synchronously, every
+ * At-least-once commits: flush the tasks' stores (the record cache writes its updates to the
+ * changelog, persistent stores reach the disk), take the processed offsets, wait until every
+ * record sent so far is acknowledged, write the tasks' checkpoints, and only then commit those
+ * offsets. Since a task processes synchronously, every
  * output of a processed record is in the collector when the offsets are read, so the flush that
  * starts right after covers it. Commits run one at a time, in order.
  *
@@ -75,8 +77,13 @@ export class OffsetCommits {
     this.running++;
     const run = async (): Promise<boolean> => {
       const o = this.options;
+      // Cached updates reach the changelog and stores reach the disk before the flush below,
+      // so the acknowledged changelog covers the stores' checkpoints and the offsets.
+      const tasks = o.registry.all;
+      for (const task of tasks) task.flushStores?.();
       const offsets = o.registry.uncommitted();
       await o.collector.flush();
+      if (o.canCommit()) for (const task of tasks) task.checkpointStores?.();
       if (offsets.length === 0 || !o.canCommit()) return false;
       try {
         await o.commit(offsets);

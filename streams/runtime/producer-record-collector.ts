@@ -57,6 +57,14 @@ class Epoch {
   }
 }
 
+function hasOffset(metadata: unknown): metadata is { readonly offset: number } {
+  return (
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    typeof (metadata as { offset?: unknown }).offset === 'number'
+  );
+}
+
 function hasKeys(headers: StreamHeaders): boolean {
   for (const _ in headers) return true;
   return false;
@@ -124,8 +132,10 @@ export class ProducerRecordCollector implements RecordCollector {
     this.pendingCount++;
     this.counts.sent++;
     this.deliver(record).then(
-      () => {
+      (metadata) => {
         this.counts.acknowledged++;
+        if (record.onDelivered !== undefined && hasOffset(metadata))
+          record.onDelivered(metadata.offset);
         this.settle(epoch);
       },
       (err: unknown) => {

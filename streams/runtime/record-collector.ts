@@ -26,6 +26,12 @@ export interface OutgoingRecord {
   readonly value: Buffer | null;
   readonly headers: StreamHeaders;
   readonly timestamp: number;
+  /**
+   * Called with the record's offset once the broker acknowledged it (a collector that cannot
+   * tell, like the TestDriver's, never calls it). Persistent stores learn from it which
+   * changelog offset their data covers, for their checkpoint.
+   */
+  readonly onDelivered?: (offset: number) => void;
 }
 
 /**

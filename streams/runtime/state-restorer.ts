@@ -1,14 +1,18 @@
 /**
  * Restoration: before a newly assigned task processes, each of its logged stores replays its
  * changelog partition (the task's partition of `<application.id>-<store>-changelog`) from the
- * store's checkpoint (or the beginning) up to the end offset read when the restore began.
- * Progress is logged and kept per store, so interactive queries can say how far a store still is
+ * store's checkpoint (a persistent store's, see task-checkpoint.ts; else the beginning) up to the
+ * end offset read when the restore began. Progress is logged (every 5 s of a long restore) and
+ * kept per store, so interactive queries can say how far a store still is
  * behind (its lag) while it restores.
  */
 import type { ConsumerRecord, Logger } from '../../core/index.js';
 
 import type { Task, TaskStore } from './task.js';
 import { taskName } from './task.js';
+
+/** How often a long restore logs its progress. */
+const PROGRESS_LOG_INTERVAL_MS = 5_000;
 
 /** One changelog partition to read, from `from` (inclusive) to `to` (exclusive). */
 export interface ChangelogRange {
@@ -117,14 +121,27 @@ export class StateRestorer {
       { changelogs: ranges.map((r) => `${r.topic}-${r.partition}[${r.from},${r.to})`) },
       'restoring state stores',
     );
+    const toRestore = ranges.reduce((n, r) => n + (r.to - r.from), 0);
+    let restored = 0;
+    let nextLogMs = started + PROGRESS_LOG_INTERVAL_MS;
     await this.reader.read(ranges, (topic, partition, records) => {
       const job = byRange.get(`${topic}\u0000${partition}`);
       if (job === undefined) return;
       const mine = records.filter((r) => r.offset < job.progress.endOffset);
       job.store.built.restore(mine);
       this.counts.records += mine.length;
+      restored += mine.length;
       const last = mine[mine.length - 1];
       if (last !== undefined) job.progress.position = last.offset + 1;
+      const now = this.nowMs();
+      if (now >= nextLogMs) {
+        nextLogMs = now + PROGRESS_LOG_INTERVAL_MS;
+        // Offsets, not records: a compacted changelog has gaps, so this is an upper bound.
+        this.logger.info(
+          { restored, offsets: toRestore, ms: now - started },
+          'restoring state stores: progress',
+        );
+      }
     });
     for (const { store, progress } of byRange.values()) {
       progress.position = progress.endOffset;

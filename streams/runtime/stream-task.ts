@@ -171,6 +171,10 @@ export class StreamTask implements Task {
     this.stores.flush();
   }
 
+  checkpointStores(): void {
+    this.stores.checkpoint();
+  }
+
   /** The record context of the input being processed (built on first use); undefined in punctuators. */
   private recordContext(): RecordContext | undefined {
     const input = this.input;

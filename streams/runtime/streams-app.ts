@@ -32,10 +32,11 @@ import { resolveTopic, type RunnableTopology } from './runnable-topology.js';
 import { installShutdownSignals, type SignalHandlers } from './shutdown-signals.js';
 import { streamsAssignor } from './streams-assignor.js';
 import type { Serde } from '../serde/index.js';
-import type {
-  ReadOnlyKeyValueStore,
-  ReadOnlySessionStore,
-  ReadOnlyWindowStore,
+import {
+  RecordCache,
+  type ReadOnlyKeyValueStore,
+  type ReadOnlySessionStore,
+  type ReadOnlyWindowStore,
 } from '../state/index.js';
 
 import { createStreamsConsumer, createStreamsProducer } from './streams-clients.js';
@@ -147,6 +148,8 @@ export class StreamsApp {
   private readonly globals: GlobalStores;
   private globalConsumer: GlobalTableConsumer | undefined;
   private readonly stores: AppStores;
+  /** Shared by the stores built with caching; none with `statestore.cache.max.bytes=0`. */
+  private readonly recordCache: RecordCache | undefined;
   private readonly sourceTopics: readonly string[];
   private readonly stop = new AbortController();
   private admin: Admin | undefined;
@@ -171,6 +174,7 @@ export class StreamsApp {
     const c = this.config;
     this.logger = (options.logger ?? silentLogger).child({ app: c.applicationId });
     this.clock = options.clock ?? systemClock;
+    this.recordCache = c.cacheMaxBytes > 0 ? new RecordCache(c.cacheMaxBytes) : undefined;
     this.machine = new StreamsStateMachine(this.logger);
     const layout = topicLayout(topology, c.applicationId);
     this.sourceTopics = [...layout.subtopologyOf.keys()];
@@ -353,6 +357,7 @@ export class StreamsApp {
       ...(c.defaultValueSerde === undefined ? {} : { defaultValueSerde: c.defaultValueSerde }),
       ...(c.timestampExtractor === undefined ? {} : { timestampExtractor: c.timestampExtractor }),
       ...(c.stateDir === undefined ? {} : { stateDir: c.stateDir }),
+      ...(this.recordCache === undefined ? {} : { recordCache: this.recordCache }),
     };
   }
 

@@ -6,6 +6,7 @@
  */
 import { ConfigError } from '../../core/index.js';
 import type { Serde } from '../serde/index.js';
+import { DEFAULT_CACHE_MAX_BYTES } from '../state/index.js';
 
 import {
   intValue,
@@ -88,8 +89,17 @@ export interface StreamsConfig {
    * port), advertised to the other instances; default none (no HTTP endpoint).
    */
   readonly 'application.server'?: string;
-  /** Where persistent state stores keep their files; default none (in-memory stores only). */
+  /**
+   * Where persistent state stores keep their files (`<state.dir>/<application.id>/<task>/<store>`);
+   * default `<os.tmpdir()>/fjord-streams`.
+   */
   readonly 'state.dir'?: string;
+  /**
+   * Bytes of the record cache shared by the app's stores built with caching enabled: their
+   * updates reach the changelog once per key per commit; default 10485760 (10 MiB), 0 disables
+   * it (every update is written through).
+   */
+  readonly 'statestore.cache.max.bytes'?: number | string;
   /** Kafka consumer configs, e.g. `consumer.max.poll.records`, `consumer.session.timeout.ms`. */
   readonly [consumerKey: `consumer.${string}`]: unknown;
   /** Kafka producer configs, e.g. `producer.linger.ms`, `producer.compression.type`. */
@@ -117,6 +127,8 @@ export interface ResolvedStreamsConfig extends ClientOverrides {
   readonly repartitionPurgeIntervalMs: number;
   readonly applicationServer: { readonly host: string; readonly port: number } | undefined;
   readonly stateDir: string | undefined;
+  /** 0: no record cache. */
+  readonly cacheMaxBytes: number;
 }
 
 /** Kafka Streams' at-least-once default. */
@@ -143,6 +155,7 @@ const TOP_LEVEL_KEYS: ReadonlySet<string> = new Set([
   'processing.guarantee',
   'application.server',
   'state.dir',
+  'statestore.cache.max.bytes',
 ]);
 
 /** Kafka's rule for group ids and topic-name prefixes: legal topic characters. */
@@ -268,6 +281,11 @@ export function parseStreamsConfig(config: StreamsConfig): ResolvedStreamsConfig
           ),
     applicationServer: hostPort(c['application.server']),
     stateDir: optionalString(c['state.dir'], 'state.dir'),
+    cacheMaxBytes: intValue(
+      c['statestore.cache.max.bytes'] ?? DEFAULT_CACHE_MAX_BYTES,
+      'statestore.cache.max.bytes',
+      0,
+    ),
     ...parseClientOverrides(c),
   };
 }

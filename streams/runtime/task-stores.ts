@@ -3,10 +3,17 @@
  * created, each with a changelog writer that sends every change to partition `task.partition`
  * of `<application.id>-<store>-changelog` through the task's record collector (the same path as
  * its output, so the commit's flush covers the changelog too), closed with the task.
+ *
+ * Persistent stores live in the task's directory (`<state.dir>/<application.id>/<task>`) with
+ * the task's checkpoint file: at creation the checkpoint says where each store's restore starts
+ * (no checkpoint: the store is wiped and restored from the start); on every commit the task
+ * flushes its stores (the record cache first, then the stores to disk) and, once the changelog
+ * records are acknowledged, writes the checkpoint anew (see task-checkpoint.ts).
  */
 import type { Logger } from '../../core/index.js';
 import {
   StateStoreError,
+  taskDirectory,
   type BuiltStore,
   type StateStore,
   type StoreBuilder,
@@ -14,8 +21,10 @@ import {
 
 import type { RecordContext } from './processor.js';
 import { resolveTopic } from './runnable-topology.js';
+import { StoreCoverage } from './store-checkpoints.js';
 import type { TaskEnvironment, TaskId, TaskStore } from './task.js';
 import { taskName } from './task.js';
+import { readCheckpoint, writeCheckpoint, type CheckpointEntry } from './task-checkpoint.js';
 
 /**
  * `<name>-changelog`: the changelog topic of store `name`, before the application id prefix.
@@ -39,6 +48,13 @@ export interface TaskStoreHost {
   readonly streamTimeMs: number;
 }
 
+/** A store, its changelog topic and its coverage (set when it is persistent and logged). */
+interface HeldStore {
+  readonly store: TaskStore;
+  readonly topic: string;
+  readonly tracking: { coverage: StoreCoverage | undefined };
+}
+
 /**
  * Builds and holds a task's stores.
  *
@@ -51,9 +67,20 @@ export interface TaskStoreHost {
 export class TaskStores {
   readonly list: readonly TaskStore[];
   private readonly byName: ReadonlyMap<string, TaskStore>;
+  private readonly held: readonly HeldStore[];
+  private readonly dir: string;
+  private readonly partition: number;
+  private readonly logger: Logger;
 
   constructor(builders: readonly StoreBuilder[], host: TaskStoreHost) {
-    this.list = builders.map((b) => build(b, host));
+    const { env, id } = host;
+    this.dir = taskDirectory(env.stateDir, env.applicationId, taskName(id));
+    this.partition = id.partition;
+    this.logger = host.logger;
+    const held: HeldStore[] = [];
+    for (const b of builders) held.push(build(b, host));
+    this.held = this.withCheckpoint(held);
+    this.list = this.held.map((h) => h.store);
     this.byName = new Map(this.list.map((s) => [s.name, s]));
   }
 
@@ -69,9 +96,29 @@ export class TaskStores {
     return store.built.store;
   }
 
-  /** Flushes every store (on commit). */
+  /**
+   * Flushes every store (on commit, before the record collector's flush): cached updates go to
+   * the changelog, persistent stores to disk.
+   */
   flush(): void {
-    for (const s of this.list) s.built.store.flush();
+    for (const h of this.held) {
+      h.store.built.store.flush();
+      h.tracking.coverage?.flushed();
+    }
+  }
+
+  /**
+   * Writes the task's checkpoint (on commit, once the changelog records sent before the last
+   * {@link TaskStores.flush} are acknowledged). Nothing to write without persistent stores.
+   */
+  checkpoint(): void {
+    const offsets: CheckpointEntry[] = [];
+    for (const h of this.held) {
+      const offset = h.tracking.coverage?.offset ?? -1;
+      if (offset >= 0) offsets.push({ topic: h.topic, partition: this.partition, offset });
+    }
+    if (offsets.length === 0) return;
+    writeCheckpoint(this.dir, offsets);
   }
 
   /** Closes every store; returns the first failure. */
@@ -86,14 +133,52 @@ export class TaskStores {
     }
     return failure;
   }
+
+  /**
+   * Reads the checkpoint for the persistent logged stores: each restores from its offset, or is
+   * wiped and restored from the start when the checkpoint does not name it.
+   */
+  private withCheckpoint(held: HeldStore[]): HeldStore[] {
+    const persistent = held.filter(
+      (h) => h.store.built.store.persistent && h.store.changelogTopic !== undefined,
+    );
+    if (persistent.length === 0) return held;
+    const read = readCheckpoint(this.dir);
+    if (read.kind === 'corrupt')
+      this.logger.warn(
+        { dir: this.dir, reason: read.reason },
+        'unreadable checkpoint: persistent stores restore from scratch',
+      );
+    const found = read.kind === 'found' ? read.offsets : [];
+    return held.map((h) => {
+      if (!persistent.includes(h)) return h;
+      const at = found.find((o) => o.topic === h.topic && o.partition === this.partition)?.offset;
+      if (at === undefined) {
+        h.store.built.wipe();
+        this.logger.info({ store: h.store.name, dir: this.dir }, 'no checkpoint: store wiped');
+      }
+      const coverage = new StoreCoverage(at ?? -1);
+      h.tracking.coverage = coverage;
+      const built: BuiltStore = {
+        ...h.store.built,
+        checkpointOffset: () => at,
+        checkpoint: (offset) => {
+          coverage.restored(offset);
+        },
+      };
+      return { ...h, store: { ...h.store, built } };
+    });
+  }
 }
 
-function build(builder: StoreBuilder, host: TaskStoreHost): TaskStore {
+function build(builder: StoreBuilder, host: TaskStoreHost): HeldStore {
   const { env, id } = host;
   const topic = resolveTopic(
     { name: changelogTopicName(builder.name), internal: true },
     env.applicationId,
   );
+  // Set once the store is known to be persistent: only those track acknowledged offsets.
+  const tracking: HeldStore['tracking'] = { coverage: undefined };
   const changelog = {
     write: (key: Buffer, value: Buffer | null): void => {
       const ctx = host.recordContext();
@@ -101,6 +186,8 @@ function build(builder: StoreBuilder, host: TaskStoreHost): TaskStore {
         ctx === undefined
           ? undefined
           : { topic: ctx.topic, partition: ctx.partition, offset: ctx.offset };
+      const tracked = tracking.coverage;
+      const seq = tracked?.written() ?? 0;
       env.collector.send(
         {
           topic,
@@ -109,6 +196,13 @@ function build(builder: StoreBuilder, host: TaskStoreHost): TaskStore {
           value,
           headers: {},
           timestamp: ctx?.timestamp ?? Math.max(0, host.streamTimeMs),
+          ...(tracked === undefined
+            ? {}
+            : {
+                onDelivered: (offset: number) => {
+                  tracked.delivered(seq, offset);
+                },
+              }),
         },
         origin,
       );
@@ -123,12 +217,14 @@ function build(builder: StoreBuilder, host: TaskStoreHost): TaskStore {
     defaultKeySerde: env.defaultKeySerde,
     defaultValueSerde: env.defaultValueSerde,
     stateDir: env.stateDir,
+    cache: env.recordCache,
     logger: host.logger,
   });
-  return {
+  const store: TaskStore = {
     name: builder.name,
     kind: builder.kind,
     changelogTopic: builder.loggingEnabled ? topic : undefined,
     built,
   };
+  return { store, topic, tracking };
 }

@@ -6,7 +6,7 @@
  */
 import type { ConsumerRecord, Logger } from '../../core/index.js';
 import type { Serde } from '../serde/index.js';
-import type { BuiltStore, StoreBuilder } from '../state/index.js';
+import type { BuiltStore, RecordCache, StoreBuilder } from '../state/index.js';
 
 import type { ErrorHandling } from './error-handling.js';
 import type { GlobalStores } from './global-tables.js';
@@ -60,8 +60,10 @@ export interface TaskEnvironment {
   readonly defaultKeySerde?: Serde<unknown>;
   readonly defaultValueSerde?: Serde<unknown>;
   readonly timestampExtractor?: TimestampExtractor;
-  /** `state.dir`: where persistent stores keep their files. */
+  /** `state.dir`: where persistent stores keep their files (default: see DEFAULT_STATE_DIR). */
   readonly stateDir?: string;
+  /** The runner's record cache (`statestore.cache.max.bytes` > 0), for stores with caching. */
+  readonly recordCache?: RecordCache;
   /** The runner's global tables (filled before tasks process), for global-table joins. */
   readonly globalStores?: GlobalStores;
 }
@@ -96,8 +98,16 @@ export interface Task {
   process(record: ConsumerRecord): void;
   /** The task's state stores (absent or empty for a stateless sub-topology). */
   readonly stateStores?: readonly TaskStore[];
-  /** Flushes the stores (before a commit). */
+  /**
+   * Flushes the stores (on commit, before the record collector's flush): the record cache's
+   * updates to the changelog, persistent stores to disk.
+   */
   flushStores?(): void;
+  /**
+   * Writes the checkpoint of the task's persistent stores (on commit, after the record
+   * collector's flush acknowledged the changelog records).
+   */
+  checkpointStores?(): void;
   /** Fires the wall-clock punctuators that are due at `nowMs`. */
   punctuateWallClock(nowMs: number): void;
   /** Closes the processors (their `close()`), cancels punctuators. */

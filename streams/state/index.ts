@@ -27,6 +27,7 @@ export {
   Stores,
   CHANGELOG_ADDITIONAL_RETENTION_MS,
   type StoreBuilder,
+  type CachingStoreBuilder,
   type KeyValueBytesStoreSupplier,
   type WindowBytesStoreSupplier,
   type SessionBytesStoreSupplier,
@@ -47,3 +48,20 @@ export {
   CompositeSessionView,
   type StoreInstances,
 } from './composite-stores.js';
+export { LmdbKeyValueBytesStore } from './lmdb-key-value-store.js';
+export { LmdbWindowBytesStore } from './lmdb-window-store.js';
+export { LmdbSessionBytesStore } from './lmdb-session-store.js';
+export { openLmdbBytesDb } from './lmdb-bytes-db.js';
+export type { OrderedBytesDb, BytesWrite } from './ordered-bytes-db.js';
+export { PersistentTable, DEFAULT_MAX_PENDING_WRITES } from './persistent-table.js';
+export { DEFAULT_STATE_DIR, taskDirectory, storeDirectory } from './state-directory.js';
+export {
+  RecordCache,
+  NamedCache,
+  DEFAULT_CACHE_MAX_BYTES,
+  CACHE_ENTRY_OVERHEAD_BYTES,
+  type CacheFlushEntry,
+  type RecordCacheStats,
+} from './record-cache.js';
+export { CachingKeyValueStore, type CacheFlushListener } from './caching-key-value-store.js';
+export { CachingWindowStore } from './caching-window-store.js';

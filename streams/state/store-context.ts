@@ -6,6 +6,7 @@
 import type { Logger } from '../../core/index.js';
 import type { Serde } from '../serde/index.js';
 
+import type { RecordCache } from './record-cache.js';
 import type { StateStore } from './state-store.js';
 
 /**
@@ -57,6 +58,11 @@ export interface StoreContext {
   readonly defaultValueSerde?: Serde<unknown> | undefined;
   /** `state.dir`: where persistent stores keep their files. */
   readonly stateDir?: string | undefined;
+  /**
+   * The app's record cache (`statestore.cache.max.bytes` > 0); stores built with caching enabled
+   * keep their writes there between commits. Undefined: no store is cached.
+   */
+  readonly cache?: RecordCache | undefined;
   readonly logger?: Logger | undefined;
 }
 
@@ -81,4 +87,9 @@ export interface BuiltStore<S extends StateStore = StateStore> {
   checkpointOffset(): number | undefined;
   /** Records that the local data covers the changelog up to `offset` (exclusive). */
   checkpoint(offset: number): void;
+  /**
+   * Deletes a persistent store's local data, which is then restored from the changelog's start
+   * (its checkpoint is missing or unreadable, so nothing says what the data covers).
+   */
+  wipe(): void;
 }

@@ -1,7 +1,8 @@
 /**
- * Store builders (Kafka Streams' `Stores`): a supplier makes the byte store (in memory by
- * default), the builder stacks the changelogging layer (unless logging is disabled) and the
- * typed layer on it, for each task that uses the store.
+ * Store builders (Kafka Streams' `Stores`): a supplier makes the byte store (in memory, or
+ * persistent on LMDB), the builder stacks the changelogging layer (unless logging is disabled),
+ * the caching layer (when caching is enabled and the runner has a record cache) and the typed
+ * layer on it, for each task that uses the store.
  */
 import type { Serde } from '../serde/index.js';
 
@@ -10,6 +11,8 @@ import {
   ChangeLoggingSessionStore,
   ChangeLoggingWindowStore,
 } from './changelogging-stores.js';
+import { CachingKeyValueStore } from './caching-key-value-store.js';
+import { CachingWindowStore } from './caching-window-store.js';
 import { InMemoryKeyValueBytesStore } from './in-memory-key-value-store.js';
 import { InMemorySessionBytesStore } from './in-memory-session-store.js';
 import {
@@ -17,6 +20,12 @@ import {
   InMemoryWindowBytesStore,
   type WindowStoreSpec,
 } from './in-memory-window-store.js';
+import { openLmdbBytesDb } from './lmdb-bytes-db.js';
+import { LmdbKeyValueBytesStore } from './lmdb-key-value-store.js';
+import { LmdbSessionBytesStore } from './lmdb-session-store.js';
+import { LmdbWindowBytesStore } from './lmdb-window-store.js';
+import type { RecordCache } from './record-cache.js';
+import { storeDirectory } from './state-directory.js';
 import type { KeyValueStore, SessionStore, StateStore, WindowStore } from './state-store.js';
 import { StateStoreError } from './state-store-error.js';
 import type { BuiltStore, ChangelogWriter, StoreContext } from './store-context.js';
@@ -76,6 +85,13 @@ function checkpointedOf(store: object): Checkpointed | undefined {
   return 'checkpointOffset' in store && 'checkpoint' in store ? (store as Checkpointed) : undefined;
 }
 
+/** A byte store that can drop its local data (a persistent one). */
+function wipeableOf(store: object): { wipe(): void } | undefined {
+  return 'wipe' in store && typeof store.wipe === 'function'
+    ? (store as { wipe(): void })
+    : undefined;
+}
+
 /**
  * What a topology holds for each store: how to make it per task and how its changelog is
  * configured.
@@ -90,6 +106,11 @@ export interface StoreBuilder<S extends StateStore = StateStore> {
   readonly name: string;
   readonly kind: 'key-value' | 'window' | 'session';
   readonly loggingEnabled: boolean;
+  /**
+   * Whether the store keeps its writes in the app's record cache between commits (see
+   * {@link CachingStoreBuilder}); absent means no.
+   */
+  readonly cachingEnabled?: boolean;
   /** Configs of the changelog topic (Kafka names), defaults included. */
   changelogConfigs(): Readonly<Record<string, string>>;
   /** Keeps a changelog (the default), with extra topic configs. */
@@ -100,14 +121,48 @@ export interface StoreBuilder<S extends StateStore = StateStore> {
   build(ctx: StoreContext): BuiltStore<S>;
 }
 
+/**
+ * A store builder whose stores can be cached (key-value and window stores; Kafka's
+ * `withCachingEnabled`). Caching is off unless enabled, as for Kafka's `Stores` builders; it
+ * takes effect where the runner has a record cache (`statestore.cache.max.bytes` > 0; the
+ * TestDriver has none unless configured).
+ *
+ * @example
+ * ```ts
+ * const counts = Stores.keyValueStoreBuilder('counts', Serdes.string(), Serdes.int64()).withCachingEnabled();
+ * ```
+ */
+export interface CachingStoreBuilder<S extends StateStore = StateStore> extends StoreBuilder<S> {
+  readonly cachingEnabled: boolean;
+  /** Keeps writes in the record cache between commits: one changelog record per key per commit. */
+  withCachingEnabled(): this;
+  /** Writes every update through (the default). */
+  withCachingDisabled(): this;
+}
+
+/** The record cache and the name of the store's part of it. */
+interface CacheSlot {
+  readonly cache: RecordCache;
+  readonly name: string;
+}
+
 /** What differs between the kinds of store: the byte store, the layers on it, restoring a record. */
 interface StoreLayers<S extends StateStore, B> {
   readonly kind: StoreBuilder['kind'];
   readonly name: string;
   readonly configs: Readonly<Record<string, string>>;
   bytes(ctx: StoreContext): B;
-  /** The changelogging layer (when `log` is set) and the typed layer over `bytes`. */
-  wrap(bytes: B, log: ChangelogWriter | undefined, serdes: StoreSerdes, topic: string): S;
+  /**
+   * The changelogging layer (when `log` is set), the caching layer (when `cache` is set) and the
+   * typed layer over `bytes`.
+   */
+  wrap(
+    bytes: B,
+    log: ChangelogWriter | undefined,
+    serdes: StoreSerdes,
+    topic: string,
+    cache: CacheSlot | undefined,
+  ): S;
   restore(bytes: B, key: Buffer, value: Buffer | null): void;
 }
 
@@ -116,8 +171,12 @@ interface StoreSerdes {
   readonly value: Serde<unknown>;
 }
 
-class LayeredStoreBuilder<S extends StateStore, B extends object> implements StoreBuilder<S> {
+class LayeredStoreBuilder<
+  S extends StateStore,
+  B extends object,
+> implements CachingStoreBuilder<S> {
   private logging = true;
+  private caching = false;
   private logConfig: Readonly<Record<string, string>> = {};
 
   constructor(
@@ -149,6 +208,20 @@ class LayeredStoreBuilder<S extends StateStore, B extends object> implements Sto
     return this;
   }
 
+  get cachingEnabled(): boolean {
+    return this.caching;
+  }
+
+  withCachingEnabled(): this {
+    this.caching = true;
+    return this;
+  }
+
+  withCachingDisabled(): this {
+    this.caching = false;
+    return this;
+  }
+
   changelogConfigs(): Readonly<Record<string, string>> {
     return { ...this.layers.configs, ...this.logConfig };
   }
@@ -164,8 +237,13 @@ class LayeredStoreBuilder<S extends StateStore, B extends object> implements Sto
         { store: this.name },
       );
     const log = this.logging ? ctx.changelog : undefined;
-    const store = layers.wrap(bytes, log, { key, value }, ctx.changelogTopic);
+    const cache =
+      this.caching && ctx.cache !== undefined
+        ? { cache: ctx.cache, name: `${ctx.taskName}/${this.name}` }
+        : undefined;
+    const store = layers.wrap(bytes, log, { key, value }, ctx.changelogTopic, cache);
     const checkpointed = checkpointedOf(bytes);
+    const wipeable = wipeableOf(bytes);
     return {
       store,
       restore: (records) => {
@@ -174,6 +252,9 @@ class LayeredStoreBuilder<S extends StateStore, B extends object> implements Sto
       checkpointOffset: () => checkpointed?.checkpointOffset(),
       checkpoint: (offset) => {
         checkpointed?.checkpoint(offset);
+      },
+      wipe: () => {
+        wipeable?.wipe();
       },
     };
   }
@@ -194,13 +275,15 @@ function keyValueLayers<K, V>(
     name: supplier.name,
     configs: { 'cleanup.policy': 'compact' },
     bytes: (ctx) => supplier.get(ctx),
-    wrap: (bytes, log, serdes, topic) =>
-      new TypedKeyValueStore(
-        log === undefined ? bytes : new ChangeLoggingKeyValueStore(bytes, log),
+    wrap: (bytes, log, serdes, topic, cache) => {
+      const logged = log === undefined ? bytes : new ChangeLoggingKeyValueStore(bytes, log);
+      return new TypedKeyValueStore(
+        cache === undefined ? logged : new CachingKeyValueStore(logged, cache.cache, cache.name),
         serdes.key as Serde<K>,
         serdes.value as Serde<V>,
         topic,
-      ),
+      );
+    },
     restore: (bytes, key, value) => {
       bytes.put(key, value);
     },
@@ -215,15 +298,18 @@ function windowLayers<K, V>(
     name: supplier.name,
     configs: windowedConfigs(supplier.retentionMs),
     bytes: (ctx) => supplier.get(ctx),
-    wrap: (bytes, log, serdes, topic) =>
-      new TypedWindowStore(
+    wrap: (bytes, log, serdes, topic, cache) => {
+      const logged =
         log === undefined
           ? bytes
-          : new ChangeLoggingWindowStore(bytes, log, supplier.retainDuplicates),
-        serdes.key as Serde<K>,
-        serdes.value as Serde<V>,
-        topic,
-      ),
+          : new ChangeLoggingWindowStore(bytes, log, supplier.retainDuplicates);
+      // A store retaining duplicates makes every put a new entry: nothing to de-duplicate.
+      const cached =
+        cache === undefined || supplier.retainDuplicates
+          ? logged
+          : new CachingWindowStore(logged, cache.cache, cache.name);
+      return new TypedWindowStore(cached, serdes.key as Serde<K>, serdes.value as Serde<V>, topic);
+    },
     restore: (bytes, key, value) => {
       const k = parseWindowKey(key, supplier.name);
       bytes.put(k.key, value, k.windowStartMs);
@@ -253,8 +339,13 @@ function sessionLayers<K, V>(
   };
 }
 
+/** Opens the LMDB files of store `name` of the task `ctx` is for. */
+function openDb(ctx: StoreContext, name: string): ReturnType<typeof openLmdbBytesDb> {
+  return openLmdbBytesDb(storeDirectory(ctx.stateDir, ctx.applicationId, ctx.taskName, name), name);
+}
+
 /**
- * Options of {@link Stores.inMemoryWindowStore}.
+ * Options of {@link Stores.inMemoryWindowStore} and {@link Stores.persistentWindowStore}.
  *
  * @example
  * ```ts
@@ -296,12 +387,40 @@ export const Stores = {
     return { name, retentionMs, get: () => new InMemorySessionBytesStore(name, retentionMs) };
   },
 
+  /**
+   * A persistent key-value byte store: LMDB files under
+   * `<state.dir>/<application.id>/<task>/<name>`; after a restart its task restores only the
+   * changelog past the task's checkpoint.
+   */
+  persistentKeyValueStore(name: string): KeyValueBytesStoreSupplier {
+    return {
+      name,
+      get: (ctx) => new LmdbKeyValueBytesStore(name, openDb(ctx, name)),
+    };
+  },
+
+  /** A persistent window byte store (no duplicates retained: join buffers stay in memory). */
+  persistentWindowStore(name: string, options: WindowStoreOptions): WindowBytesStoreSupplier {
+    const spec = { ...options, retainDuplicates: options.retainDuplicates ?? false };
+    checkWindowSpec(name, spec);
+    return { name, ...spec, get: (ctx) => new LmdbWindowBytesStore(name, spec, openDb(ctx, name)) };
+  },
+
+  /** A persistent session byte store keeping sessions `retentionMs` after they end. */
+  persistentSessionStore(name: string, retentionMs: number): SessionBytesStoreSupplier {
+    return {
+      name,
+      retentionMs,
+      get: (ctx) => new LmdbSessionBytesStore(name, retentionMs, openDb(ctx, name)),
+    };
+  },
+
   /** A key-value store builder; a name alone means an in-memory store. Serdes default to the runner's. */
   keyValueStoreBuilder<K, V>(
     supplier: KeyValueBytesStoreSupplier | string,
     keySerde?: Serde<K>,
     valueSerde?: Serde<V>,
-  ): StoreBuilder<KeyValueStore<K, V>> {
+  ): CachingStoreBuilder<KeyValueStore<K, V>> {
     const s = typeof supplier === 'string' ? Stores.inMemoryKeyValueStore(supplier) : supplier;
     return new LayeredStoreBuilder(keyValueLayers<K, V>(s), keySerde, valueSerde);
   },
@@ -311,7 +430,7 @@ export const Stores = {
     supplier: WindowBytesStoreSupplier,
     keySerde?: Serde<K>,
     valueSerde?: Serde<V>,
-  ): StoreBuilder<WindowStore<K, V>> {
+  ): CachingStoreBuilder<WindowStore<K, V>> {
     return new LayeredStoreBuilder(windowLayers<K, V>(supplier), keySerde, valueSerde);
   },
 

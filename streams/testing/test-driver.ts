@@ -7,13 +7,14 @@
  */
 import { ConfigError, silentLogger, type ConsumerRecord, type Logger } from '../../core/index.js';
 import type { Serde } from '../serde/index.js';
-import type {
-  KeyValueStore,
-  ReadOnlyKeyValueStore,
-  ReadOnlySessionStore,
-  ReadOnlyWindowStore,
-  SessionStore,
-  WindowStore,
+import {
+  RecordCache,
+  type KeyValueStore,
+  type ReadOnlyKeyValueStore,
+  type ReadOnlySessionStore,
+  type ReadOnlyWindowStore,
+  type SessionStore,
+  type WindowStore,
 } from '../state/index.js';
 import {
   createErrorHandling,
@@ -71,6 +72,20 @@ export interface TestDriverOptions {
   };
   /** Default: silent. */
   readonly logger?: Logger;
+  /**
+   * Where persistent stores keep their files (`state.dir`); default `<os.tmpdir()>/fjord-streams`.
+   * Give each test its own: the driver writes no checkpoint, so a persistent store starts empty
+   * and restores from the driver's changelogs, but two drivers with one application id and one
+   * directory would share files.
+   */
+  readonly stateDir?: string;
+  /**
+   * `statestore.cache.max.bytes`: default 0, no record cache, so every update of every store is
+   * logged as it happens. With a cache, stores built with caching enabled keep their updates
+   * until the driver commits, which it does after every piped record and punctuation, as Kafka's
+   * TopologyTestDriver does.
+   */
+  readonly cacheMaxBytes?: number;
 }
 
 /**
@@ -115,6 +130,7 @@ export class TestDriver {
   private readonly globals: GlobalStores;
   private closed = false;
   private readonly stores = new DriverStores(() => this.tasks.values());
+  private readonly recordCache: RecordCache | undefined;
 
   constructor(
     private readonly topology: RunnableTopology,
@@ -122,6 +138,8 @@ export class TestDriver {
   ) {
     this.applicationId = options.applicationId ?? 'test-driver';
     this.wallClock = options.initialWallClockMs ?? 0;
+    const cacheMaxBytes = options.cacheMaxBytes ?? 0;
+    this.recordCache = cacheMaxBytes > 0 ? new RecordCache(cacheMaxBytes) : undefined;
     this.topics = new InMemoryTopics((topic) => this.partitionsOf(topic));
     const collector: RecordCollector = {
       pending: 0,
@@ -159,6 +177,8 @@ export class TestDriver {
       ...(options.timestampExtractor === undefined
         ? {}
         : { timestampExtractor: options.timestampExtractor }),
+      ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
+      ...(this.recordCache === undefined ? {} : { recordCache: this.recordCache }),
     };
     this.sizeInternalTopics();
     for (const sub of topology.subtopologies) {
@@ -242,6 +262,7 @@ export class TestDriver {
       options.moved?.map((m) => (typeof m === 'string' ? m : taskName(m))) ?? this.taskNames();
     for (const name of names) {
       const old = this.task(name);
+      this.commit(old);
       old.close();
       this.tasks.set(name, this.createTask(old.id));
     }
@@ -257,7 +278,10 @@ export class TestDriver {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const task of this.tasks.values()) task.close();
+    for (const task of this.tasks.values()) {
+      this.commit(task);
+      task.close();
+    }
   }
 
   /**
@@ -328,9 +352,15 @@ export class TestDriver {
       for (let r = this.queue.shift(); r !== undefined; r = this.queue.shift()) {
         this.task(`${this.readers.get(r.topic) ?? -1}_${r.partition}`).process(r);
       }
+      for (const task of this.tasks.values()) this.commit(task);
     } finally {
       this.queue.length = 0;
     }
+  }
+
+  /** A commit's effect on the stores: with a record cache, its updates reach the changelogs. */
+  private commit(task: Task): void {
+    if (this.recordCache !== undefined) task.flushStores?.();
   }
 
   private task(name: string): Task {

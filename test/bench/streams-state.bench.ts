@@ -10,8 +10,16 @@
  *      over BENCH_RECORDS (default 1,000,000) records with BENCH_DISTINCT (default 10,000) keys
  *      over 8 partitions, timed until every input is processed and every output and changelog
  *      record acknowledged.
+ *   4. the persistent (LMDB) store: heap and disk per key over BENCH_KEYS keys, its full
+ *      restore from the same changelog, and its restart from a checkpoint (reopen, then restore
+ *      only the last BENCH_TAIL, default 10,000, changelog records);
+ *   5. the count per key with the Processor API over the in-memory and the persistent store,
+ *      each without and with the record cache (10 MiB), reporting the changelog records.
  * Run with `--expose-gc` (the npm script does) for a meaningful memory figure.
  */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { Admin, Producer, silentLogger } from '../../core/index.js';
 import { StreamsBuilder } from '../../streams/dsl/streams-builder.js';
 import { clusterChangelogReader } from '../../streams/runtime/changelog-reader.js';
@@ -19,14 +27,26 @@ import { StateRestorer } from '../../streams/runtime/state-restorer.js';
 import { StreamsApp } from '../../streams/runtime/streams-app.js';
 import type { Task } from '../../streams/runtime/task.js';
 import { Serdes } from '../../streams/serde/index.js';
-import { Stores } from '../../streams/state/index.js';
+import { Stores, type CachingStoreBuilder } from '../../streams/state/index.js';
 import { withBrokerProcess } from '../helpers/broker-process.js';
+import { storeCountTopology } from '../helpers/stateful-pipelines.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 import { nowNs, rate, untilProcessed } from './stats.js';
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const DISTINCT = Number(process.env.BENCH_DISTINCT ?? 10_000);
 const PARTITIONS = 8;
+const TAIL = Number(process.env.BENCH_TAIL ?? 10_000);
+
+function diskBytes(dir: string): number {
+  let bytes = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    bytes += e.isDirectory() ? diskBytes(p) : statSync(p).blocks * 512;
+  }
+  return bytes;
+}
 
 const keyOf = (i: number): string => `key-${String(i).padStart(7, '0')}`;
 
@@ -36,14 +56,39 @@ function gc(): void {
 
 function countsStore(
   log?: (key: Buffer, value: Buffer | null) => void,
+  stateDir?: string,
 ): ReturnType<ReturnType<typeof Stores.keyValueStoreBuilder<string, number>>['build']> {
-  return Stores.keyValueStoreBuilder('counts', Serdes.string(), Serdes.int64()).build({
+  return Stores.keyValueStoreBuilder(
+    stateDir === undefined
+      ? Stores.inMemoryKeyValueStore('counts')
+      : Stores.persistentKeyValueStore('counts'),
+    Serdes.string(),
+    Serdes.int64(),
+  ).build({
     applicationId: 'bench-state',
     taskName: '0_0',
     partition: 0,
     changelogTopic: 'bench-state-counts-changelog',
     changelog: log === undefined ? undefined : { write: log },
+    stateDir,
   });
+}
+
+function persistentPerKey(stateDir: string): void {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const { store } = countsStore(undefined, stateDir);
+  for (let i = 0; i < KEYS; i++) store.put(keyOf(i), i);
+  store.flush();
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  if (store.get(keyOf(KEYS - 1)) !== KEYS - 1) throw new Error('lost a key');
+  store.close();
+  const disk = diskBytes(join(stateDir, 'bench-state', '0_0', 'counts'));
+  console.log(
+    `${'persistent store (LMDB)'.padEnd(28)} ${((after - before) / KEYS).toFixed(1)} B/key heap, ` +
+      `${(disk / KEYS).toFixed(1)} B/key on disk over ${KEYS} keys`,
+  );
 }
 
 function memoryPerKey(): void {
@@ -82,23 +127,55 @@ async function fillChangelog(bootstrap: string, topic: string): Promise<void> {
   await producer.close();
 }
 
-async function restoreTime(bootstrap: string, admin: Admin): Promise<void> {
+/** Restores `built` from `from` to the changelog's end; returns the time taken. */
+async function restoreInto(
+  bootstrap: string,
+  admin: Admin,
+  built: ReturnType<typeof countsStore>,
+  from: number,
+): Promise<bigint> {
   const topic = 'bench-state-counts-changelog';
-  await admin.createTopic(topic, 1, 1, { 'cleanup.policy': 'compact' });
-  await fillChangelog(bootstrap, topic);
-  const built = countsStore();
+  const withCheckpoint = { ...built, checkpointOffset: () => from };
   const task = {
     id: { subtopology: 0, partition: 0 },
-    stateStores: [{ name: 'counts', kind: 'key-value' as const, changelogTopic: topic, built }],
+    stateStores: [
+      { name: 'counts', kind: 'key-value' as const, changelogTopic: topic, built: withCheckpoint },
+    ],
   } as unknown as Task;
   const reader = clusterChangelogReader(admin, { bootstrap, clientId: 'bench-restore' });
   const restorer = new StateRestorer(reader, silentLogger, () => Date.now());
   const start = nowNs();
   await restorer.restore([task]);
-  const elapsed = nowNs() - start;
+  built.store.flush();
+  return nowNs() - start;
+}
+
+async function restoreTime(bootstrap: string, admin: Admin, stateDir: string): Promise<void> {
+  const topic = 'bench-state-counts-changelog';
+  await admin.createTopic(topic, 1, 1, { 'cleanup.policy': 'compact' });
+  await fillChangelog(bootstrap, topic);
+  const built = countsStore();
+  const elapsed = await restoreInto(bootstrap, admin, built, 0);
   const n = built.store.approximateNumEntries();
   if (n !== KEYS) throw new Error(`restored ${n} keys, expected ${KEYS}`);
   console.log(rate(`restore ${KEYS} keys`, KEYS, KEYS * (12 + 8), elapsed));
+  built.store.close();
+  const persistent = countsStore(undefined, stateDir);
+  persistent.wipe();
+  const full = await restoreInto(bootstrap, admin, persistent, 0);
+  console.log(rate(`restore ${KEYS} keys, LMDB`, KEYS, KEYS * (12 + 8), full));
+  persistent.store.close();
+  // A restart: open the files again, restore only the changelog past the checkpoint.
+  const start = nowNs();
+  const reopened = countsStore(undefined, stateDir);
+  const tail = await restoreInto(bootstrap, admin, reopened, KEYS - TAIL);
+  const total = nowNs() - start;
+  if (reopened.store.approximateNumEntries() !== KEYS) throw new Error('lost keys on reopen');
+  reopened.store.close();
+  console.log(
+    `${'restart from checkpoint'.padEnd(28)} reopen + restore the last ${TAIL} records: ` +
+      `${(Number(total) / 1e6).toFixed(0)} ms (restore ${(Number(tail) / 1e6).toFixed(0)} ms)`,
+  );
 }
 
 async function countThroughput(bootstrap: string, admin: Admin): Promise<void> {
@@ -140,20 +217,76 @@ async function countThroughput(bootstrap: string, admin: Admin): Promise<void> {
   const elapsed = nowNs() - start;
   await app.close();
   console.log(rate(`count, ${DISTINCT} keys`, RECORDS, RECORDS * 13, elapsed));
+  for (const persistent of [false, true])
+    for (const caching of [false, true])
+      await storeCount(bootstrap, admin, { persistent, caching });
+}
+
+/** The Processor API count over BENCH_RECORDS records, in one store setting. */
+async function storeCount(
+  bootstrap: string,
+  admin: Admin,
+  options: { readonly persistent: boolean; readonly caching: boolean },
+): Promise<void> {
+  const id = `bench-papi-${options.persistent ? 'lmdb' : 'mem'}-${options.caching ? 'cache' : 'nocache'}`;
+  const state = makeTempDir('fjord-bench-state-');
+  const topology = storeCountTopology('bench-count-in', `${id}-out`, options);
+  const store = topology.stateStore('counts') as CachingStoreBuilder | undefined;
+  if (store?.cachingEnabled !== options.caching) throw new Error('caching not as asked');
+  await admin.createTopic(`${id}-out`, PARTITIONS, 1);
+  const app = new StreamsApp(
+    topology,
+    {
+      'application.id': id,
+      'bootstrap.servers': bootstrap,
+      'commit.interval.ms': 30_000,
+      'state.dir': state.dir,
+      'statestore.cache.max.bytes': options.caching ? 10 * 1024 * 1024 : 0,
+    },
+    { handleSignals: false },
+  );
+  try {
+    const start = nowNs();
+    await app.start();
+    await untilProcessed(app, RECORDS);
+    const processed = nowNs() - start;
+    await app.close();
+    const closed = nowNs() - start;
+    const ends = await admin.listOffsets(
+      `${id}-counts-changelog`,
+      'latest',
+      Array.from({ length: PARTITIONS }, (_, p) => p),
+    );
+    const changelog = [...ends.values()].reduce((n, o) => n + o.offset, 0);
+    const label = `count (PAPI, ${options.persistent ? 'LMDB' : 'in memory'}, ${options.caching ? 'cache' : 'no cache'})`;
+    console.log(
+      `${rate(label, RECORDS, RECORDS * 13, processed)}; closed after ` +
+        `${(Number(closed) / 1e9).toFixed(2)} s; changelog records: ${changelog}`,
+    );
+  } finally {
+    state.cleanup();
+  }
 }
 
 async function main(): Promise<void> {
   memoryPerKey();
   gc();
-  await withBrokerProcess(async (_broker, bootstrap) => {
-    const admin = await Admin.connect(bootstrap);
-    try {
-      await restoreTime(bootstrap, admin);
-      await countThroughput(bootstrap, admin);
-    } finally {
-      await admin.close();
-    }
-  });
+  const state = makeTempDir('fjord-bench-lmdb-');
+  try {
+    persistentPerKey(state.dir);
+    gc();
+    await withBrokerProcess(async (_broker, bootstrap) => {
+      const admin = await Admin.connect(bootstrap);
+      try {
+        await restoreTime(bootstrap, admin, state.dir);
+        await countThroughput(bootstrap, admin);
+      } finally {
+        await admin.close();
+      }
+    });
+  } finally {
+    state.cleanup();
+  }
 }
 
 await main();

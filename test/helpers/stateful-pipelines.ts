@@ -3,8 +3,10 @@
  * `counts` (changelog `<application.id>-counts-changelog`), its updates written to `output`.
  */
 import { StreamsBuilder } from '../../streams/dsl/streams-builder.js';
+import type { ProcessorContext } from '../../streams/runtime/processor.js';
 import type { Topology } from '../../streams/runtime/topology.js';
 import { Serdes } from '../../streams/serde/index.js';
+import { Stores, type KeyValueStore } from '../../streams/state/index.js';
 
 export const COUNT_STORE = 'counts';
 
@@ -29,4 +31,56 @@ export function latestCounts(
     latest.set(r.key.toString(), Number(r.value.readBigInt64BE(0)));
   }
   return latest;
+}
+
+/** How {@link storeCountTopology} materializes its count. */
+export interface CountStoreOptions {
+  /** A persistent (LMDB) store instead of an in-memory one. */
+  readonly persistent?: boolean;
+  /** Cache the store's writes in the app's record cache. */
+  readonly caching?: boolean;
+}
+
+/**
+ * The count per key of {@link countTopology}, written with the Processor API so the store can be
+ * persistent and cached: the processor reads and writes store `counts` and forwards each new
+ * count.
+ */
+export function storeCountTopology(
+  input: string,
+  output: string,
+  options: CountStoreOptions = {},
+): Topology {
+  const b = new StreamsBuilder();
+  const builder = Stores.keyValueStoreBuilder<string, number>(
+    options.persistent === true
+      ? Stores.persistentKeyValueStore(COUNT_STORE)
+      : Stores.inMemoryKeyValueStore(COUNT_STORE),
+    Serdes.string(),
+    Serdes.int64(),
+  );
+  if (options.caching === true) builder.withCachingEnabled();
+  b.addStateStore(builder);
+  b.stream(input, { key: Serdes.string(), value: Serdes.string() })
+    .process<string, number>(
+      () => {
+        let ctx: ProcessorContext<string, number> | undefined;
+        let store: KeyValueStore<string, number> | undefined;
+        return {
+          init(c) {
+            ctx = c;
+            store = c.getStateStore<KeyValueStore<string, number>>(COUNT_STORE);
+          },
+          process(r) {
+            if (store === undefined || ctx === undefined) return;
+            const next = (store.get(r.key) ?? 0) + 1;
+            store.put(r.key, next);
+            ctx.forward({ ...r, value: next });
+          },
+        };
+      },
+      { stores: [COUNT_STORE] },
+    )
+    .to(output, { key: Serdes.string(), value: Serdes.int64() });
+  return b.build();
 }

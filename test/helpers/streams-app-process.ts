@@ -11,7 +11,7 @@ import { writeSync } from 'node:fs';
 
 import { createLogger } from '../../core/index.js';
 import { StreamsApp } from '../../streams/runtime/streams-app.js';
-import { countTopology } from './stateful-pipelines.js';
+import { countTopology, storeCountTopology } from './stateful-pipelines.js';
 import { cleanerTopology } from './streams-pipelines.js';
 
 /** What the process runs. */
@@ -20,8 +20,11 @@ export interface StreamsProcessArgs {
   readonly applicationId: string;
   readonly input: string;
   readonly output: string;
-  /** The pipeline: the cleaner (default) or the count per key of stateful-pipelines.ts. */
-  readonly topology?: 'cleaner' | 'count';
+  /**
+   * The pipeline: the cleaner (default), the count per key of stateful-pipelines.ts, or that
+   * count in a persistent store (`persistent-count`, under the config's `state.dir`).
+   */
+  readonly topology?: 'cleaner' | 'count' | 'persistent-count';
   /** Extra streams configs (numbers and strings only: it crosses a process boundary). */
   readonly config?: Readonly<Record<string, string | number>>;
 }
@@ -34,7 +37,9 @@ const args = JSON.parse(process.argv[2] ?? '{}') as StreamsProcessArgs;
 const app = new StreamsApp(
   args.topology === 'count'
     ? countTopology(args.input, args.output)
-    : cleanerTopology(args.input, args.output),
+    : args.topology === 'persistent-count'
+      ? storeCountTopology(args.input, args.output, { persistent: true })
+      : cleanerTopology(args.input, args.output),
   {
     'application.id': args.applicationId,
     'bootstrap.servers': args.bootstrap,

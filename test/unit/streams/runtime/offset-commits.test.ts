@@ -11,8 +11,8 @@ import type { RunnableTopology } from '../../../../streams/runtime/runnable-topo
 import { TaskRegistry } from '../../../../streams/runtime/task-registry.js';
 import type { Task, TaskId } from '../../../../streams/runtime/task.js';
 
-/** A topology whose tasks remember what they processed. */
-function recordingTopology(log: string[]): RunnableTopology {
+/** A topology whose tasks remember what they processed (and, in `hooks`, store flushes and checkpoints). */
+function recordingTopology(log: string[], hooks: string[] = []): RunnableTopology {
   return {
     subtopologies: [{ id: 0, sourceTopics: [{ name: 'in', internal: false }] }],
     internalTopics: [],
@@ -22,6 +22,8 @@ function recordingTopology(log: string[]): RunnableTopology {
       process: (r: ConsumerRecord) => log.push(`${r.topic}-${r.partition}@${r.offset}`),
       punctuateWallClock: () => undefined,
       close: () => log.push(`close ${id.subtopology}_${id.partition}`),
+      flushStores: () => hooks.push(`flush stores ${id.subtopology}_${id.partition}`),
+      checkpointStores: () => hooks.push(`checkpoint ${id.subtopology}_${id.partition}`),
     }),
   };
 }
@@ -61,12 +63,13 @@ const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 
 function setup(options: { fail?: boolean; repartition?: string[]; nowMs?: () => number } = {}) {
   const log: string[] = [];
+  const hooks: string[] = [];
   const subtopologyOf = new Map([
     ['in', 0],
     ...(options.repartition ?? []).map((t) => [t, 0] as const),
   ]);
   const registry = new TaskRegistry(
-    recordingTopology(log),
+    recordingTopology(log, hooks),
     subtopologyOf,
     () => ({}) as never,
     silentLogger,
@@ -85,6 +88,7 @@ function setup(options: { fail?: boolean; repartition?: string[]; nowMs?: () => 
         return Promise.reject(new Error('REBALANCE_IN_PROGRESS'));
       }
       committed.push([...offsets]);
+      hooks.push('commit');
       return Promise.resolve();
     },
     canCommit: () => allowed,
@@ -99,6 +103,7 @@ function setup(options: { fail?: boolean; repartition?: string[]; nowMs?: () => 
   });
   return {
     log,
+    hooks,
     registry,
     flush,
     committed,
@@ -109,6 +114,28 @@ function setup(options: { fail?: boolean; repartition?: string[]; nowMs?: () => 
 }
 
 describe('OffsetCommits', () => {
+  it('flushes the stores before the collector flush and writes checkpoints after it, before the commit', async () => {
+    const { registry, flush, hooks, commits } = setup();
+    registry.process(batch('in', 0, 0, 3));
+    const done = commits.commit();
+    await tick();
+    expect(hooks).toEqual(['flush stores 0_0']); // the collector's flush is still waiting
+    flush.release();
+    expect(await done).toBe(true);
+    expect(hooks).toEqual(['flush stores 0_0', 'checkpoint 0_0', 'commit']);
+  });
+
+  it('writes no checkpoint once the app failed', async () => {
+    const { registry, flush, hooks, commits, forbid } = setup();
+    registry.process(batch('in', 0, 0, 1));
+    const done = commits.commit();
+    forbid();
+    await tick();
+    flush.release();
+    expect(await done).toBe(false);
+    expect(hooks).toEqual(['flush stores 0_0']);
+  });
+
   it('commits, after the flush, exactly the offsets processed before the flush began', async () => {
     const { registry, flush, committed, commits } = setup();
     registry.process(batch('in', 0, 0, 3));

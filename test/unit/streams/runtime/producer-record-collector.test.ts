@@ -48,6 +48,18 @@ function setup(handle: (ctx: ErrorContext) => ErrorResponse = () => 'continue', 
 }
 
 describe('ProducerRecordCollector', () => {
+  it('tells a record its offset once acknowledged, and not when its send failed', async () => {
+    const { producer, collector } = setup();
+    const offsets: number[] = [];
+    collector.send(out('t', 'a', { onDelivered: (o) => offsets.push(o) }), undefined);
+    collector.send(out('t', 'b', { onDelivered: (o) => offsets.push(o + 100) }), undefined);
+    producer.sent[0]?.ack();
+    producer.sent[1]?.fail(new Error('NOT_LEADER'));
+    await collector.flush();
+    expect(offsets).toEqual([0]);
+    expect(producer.sent[0]?.record).not.toHaveProperty('onDelivered');
+  });
+
   it("sends a sink partitioner's choice, looking the partition count up once per topic", async () => {
     const producer = new FakeProducer();
     const lookups: string[] = [];

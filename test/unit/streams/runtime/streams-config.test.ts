@@ -149,4 +149,11 @@ describe('parseStreamsConfig', () => {
     expect(() => parse({ 'admin.retries': 1 })).toThrow(/unknown admin setting/);
     expect(() => parse({ 'producer.acks': 2 })).toThrow(/expected all, -1, 0 or 1/);
   });
+
+  it("sizes the record cache by statestore.cache.max.bytes, Kafka's 10 MiB by default, 0 for none", () => {
+    expect(parseStreamsConfig(BASE).cacheMaxBytes).toBe(10 * 1024 * 1024);
+    expect(parse({ 'statestore.cache.max.bytes': 0 }).cacheMaxBytes).toBe(0);
+    expect(parse({ 'statestore.cache.max.bytes': '4096' }).cacheMaxBytes).toBe(4096);
+    expect(() => parse({ 'statestore.cache.max.bytes': -1 })).toThrow(/statestore.cache.max.bytes/);
+  });
 });

@@ -1,0 +1,145 @@
+/**
+ * The caching layer of a key-value store: sits over the changelogging layer, so writes wait in
+ * the app's {@link RecordCache} and reach the changelog and the byte store once per key per
+ * flush (every commit) or eviction, instead of once per update. Reads see the cache first: a
+ * cached value, or a cached deletion that hides the store's older value; ranges merge the
+ * cached entries into the store's.
+ */
+import type { KeyValue } from './key-value.js';
+import type { CacheFlushEntry, NamedCache, RecordCache } from './record-cache.js';
+import type { KeyValueStore } from './state-store.js';
+import { StateStoreError } from './state-store-error.js';
+import { ForwardingStore } from './store-lifecycle.js';
+import { fromLatin1, toLatin1 } from './store-keys.js';
+
+/**
+ * Called with each entry a flush (or eviction) writes to the store, in the order the entries
+ * were last updated: where a downstream forward of the de-duplicated updates hooks in.
+ *
+ * @example
+ * ```ts
+ * cached.setFlushListener((key, value) => forwarded.push([key, value]));
+ * ```
+ */
+export type CacheFlushListener = (key: Buffer, value: Buffer | null) => void;
+
+/**
+ * A key-value byte store whose writes are cached between flushes.
+ *
+ * @example
+ * ```ts
+ * const cached = new CachingKeyValueStore(new ChangeLoggingKeyValueStore(bytes, writer), cache, '0_0/counts');
+ * cached.put(Buffer.from('a'), Buffer.from([1]));
+ * cached.put(Buffer.from('a'), Buffer.from([2]));
+ * cached.flush(); // one changelog record: a → 2
+ * ```
+ */
+export class CachingKeyValueStore
+  extends ForwardingStore<KeyValueStore<Buffer, Buffer>>
+  implements KeyValueStore<Buffer, Buffer>
+{
+  private readonly cache: NamedCache;
+  private listener: CacheFlushListener | undefined;
+
+  constructor(inner: KeyValueStore<Buffer, Buffer>, cache: RecordCache, cacheName: string) {
+    super(inner);
+    this.cache = cache.namedCache(cacheName, (dirty) => {
+      this.writeThrough(dirty);
+    });
+  }
+
+  /** Hears every entry the cache writes to the store. */
+  setFlushListener(listener: CacheFlushListener | undefined): void {
+    this.listener = listener;
+  }
+
+  get(key: Buffer): Buffer | undefined {
+    const cached = this.cache.get(toLatin1(key));
+    if (cached !== undefined) return cached.value === null ? undefined : fromLatin1(cached.value);
+    return this.inner.get(key);
+  }
+
+  put(key: Buffer, value: Buffer | null): void {
+    if (!this.isOpen)
+      throw new StateStoreError(`store ${this.name} is closed`, { store: this.name });
+    this.cache.put(toLatin1(key), value === null ? null : toLatin1(value));
+  }
+
+  putIfAbsent(key: Buffer, value: Buffer): Buffer | undefined {
+    const old = this.get(key);
+    if (old === undefined) this.put(key, value);
+    return old;
+  }
+
+  putAll(entries: Iterable<KeyValue<Buffer, Buffer | null>>): void {
+    for (const [k, v] of entries) this.put(k, v);
+  }
+
+  delete(key: Buffer): Buffer | undefined {
+    const old = this.get(key);
+    this.put(key, null);
+    return old;
+  }
+
+  *range(
+    from: Buffer | undefined,
+    to: Buffer | undefined,
+  ): IterableIterator<KeyValue<Buffer, Buffer>> {
+    const cached = this.cache.range(
+      from === undefined ? undefined : toLatin1(from),
+      to === undefined ? undefined : toLatin1(to),
+    );
+    const stored = this.inner.range(from, to);
+    let c = 0;
+    let s = stored.next();
+    for (;;) {
+      const mine = cached[c];
+      if (s.done === true) {
+        if (mine === undefined) return;
+        c++;
+        if (mine[1] !== null) yield [fromLatin1(mine[0]), fromLatin1(mine[1])];
+        continue;
+      }
+      const theirs = toLatin1(s.value[0]);
+      if (mine === undefined || theirs < mine[0]) {
+        yield s.value;
+        s = stored.next();
+        continue;
+      }
+      // The cache holds this key (newer than the store's) or one before it.
+      if (theirs === mine[0]) s = stored.next();
+      c++;
+      if (mine[1] !== null) yield [fromLatin1(mine[0]), fromLatin1(mine[1])];
+    }
+  }
+
+  all(): IterableIterator<KeyValue<Buffer, Buffer>> {
+    return this.range(undefined, undefined);
+  }
+
+  /** The store's count plus the cached keys (it may count a key twice: approximate). */
+  approximateNumEntries(): number {
+    return this.inner.approximateNumEntries() + this.cache.size;
+  }
+
+  /** Writes the cached updates through (to the changelog and the store), then flushes the store. */
+  override flush(): void {
+    this.cache.flush();
+    this.inner.flush();
+  }
+
+  /** Drops the cached updates unwritten: a commit flushed them before an orderly close. */
+  override close(): void {
+    this.cache.close();
+    this.inner.close();
+  }
+
+  private writeThrough(dirty: readonly CacheFlushEntry[]): void {
+    for (const { key, value } of dirty) {
+      const k = fromLatin1(key);
+      const v = value === null ? null : fromLatin1(value);
+      this.inner.put(k, v);
+      this.listener?.(k, v);
+    }
+  }
+}
