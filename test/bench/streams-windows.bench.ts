@@ -20,7 +20,6 @@ import {
   Suppressed,
   TestDriver,
   TimeWindows,
-  windowedBy,
 } from '../../streams/index.js';
 import { withBrokerProcess } from '../helpers/broker-process.js';
 import { nowNs, rate } from './stats.js';
@@ -37,10 +36,9 @@ const keyOf = (i: number): string => `user-${(i * 7919) % KEYS}`;
 
 function operator(): bigint {
   const b = new StreamsBuilder();
-  windowedBy(
-    b.stream('clicks', { key: Serdes.string(), value: Serdes.bytes() }).groupByKey(),
-    TimeWindows.ofSizeWithNoGrace(MINUTE),
-  )
+  b.stream('clicks', { key: Serdes.string(), value: Serdes.bytes() })
+    .groupByKey()
+    .windowedBy(TimeWindows.ofSizeWithNoGrace(MINUTE))
     .count({ name: 'clicks-per-minute', logging: false })
     .toStream()
     .foreach(() => undefined);
@@ -74,10 +72,9 @@ async function fill(bootstrap: string, topic: string): Promise<void> {
 
 async function app(bootstrap: string): Promise<bigint> {
   const b = new StreamsBuilder();
-  windowedBy(
-    b.stream('clicks', { key: Serdes.string(), value: Serdes.bytes() }).groupByKey(),
-    TimeWindows.ofSizeWithNoGrace(MINUTE),
-  )
+  b.stream('clicks', { key: Serdes.string(), value: Serdes.bytes() })
+    .groupByKey()
+    .windowedBy(TimeWindows.ofSizeWithNoGrace(MINUTE))
     .count({ name: 'clicks-per-minute' })
     .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()))
     .toStream()
