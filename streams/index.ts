@@ -21,7 +21,8 @@
 
 // DSL
 export { StreamsBuilder } from './dsl/streams-builder.js';
-export { KStream, BranchedKStream, type BranchOptions } from './dsl/kstream.js';
+export { KStream } from './dsl/kstream.js';
+export { BranchedKStream, type BranchOptions } from './dsl/branched-kstream.js';
 export type {
   Named,
   StreamOptions,
@@ -185,15 +186,13 @@ export { DroppedRecords, droppedRecordsOf } from './runtime/dropped-records.js';
 export {
   TimeWindowedKStream,
   SessionWindowedKStream,
-  windowedBy,
   type WindowedMaterialized,
   type GroupedHandle,
 } from './dsl/windowed-kstream.js';
 export { WindowedKTable } from './dsl/windowed-ktable.js';
 export type { StreamJoinOptions } from './dsl/stream-join.js';
-export { joinTables } from './dsl/table-table-join.js';
 export type { TableJoinOptions, TableHandle } from './dsl/stream-table-join.js';
 export type { TableJoinKind } from './operators/joins/table-join.js';
 export type { JoinKind } from './operators/windows/stream-stream-joiner.js';
-export { GlobalKTable, globalTable, type GlobalTableOptions } from './dsl/global-ktable.js';
+export { GlobalKTable, type GlobalTableOptions } from './dsl/global-ktable.js';
 export { GlobalStores, globalTablesOf, type GlobalTableSpec } from './runtime/global-tables.js';

@@ -5,6 +5,7 @@
  * repartitioned and the topics need not be co-partitioned.
  */
 import { addGlobalTable } from '../runtime/global-tables.js';
+import type { Topology } from '../runtime/topology.js';
 import type { Serde } from '../serde/index.js';
 
 /**
@@ -27,7 +28,7 @@ export interface GlobalTableOptions<K, V> {
  *
  * @example
  * ```ts
- * const products = globalTable(builder, 'products', { key: Serdes.string(), value: productSerde });
+ * const products = builder.globalTable('products', { key: Serdes.string(), value: productSerde });
  * orders.leftJoin(products, (orderId, o) => o.productId, (o, p) => ({ ...o, product: p?.name ?? null }));
  * ```
  */
@@ -44,21 +45,16 @@ export class GlobalKTable<K, V> {
 }
 
 /**
- * Adds a global table reading `topic` to `builder`'s topology: what `builder.globalTable(topic)`
- * does.
- *
- * @example
- * ```ts
- * const products = globalTable(builder, 'products', { key: Serdes.string(), value: Serdes.json<Product>() });
- * ```
+ * Adds a global table reading `topic` to `topology`: what `StreamsBuilder.globalTable` does.
+ * @internal
  */
-export function globalTable<K, V>(
-  builder: { build(): object },
+export function addGlobalKTable<K, V>(
+  topology: Topology,
   topic: string,
-  options: GlobalTableOptions<K, V> = {},
+  options: GlobalTableOptions<K, V>,
 ): GlobalKTable<K, V> {
   const name = options.name ?? `${topic}-global`;
-  addGlobalTable(builder.build(), {
+  addGlobalTable(topology, {
     name,
     topic,
     keySerde: options.key,

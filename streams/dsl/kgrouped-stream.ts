@@ -5,6 +5,9 @@
  * after the store (`<application.id>-<store>-repartition`) when the grouping has no name.
  */
 import { streamAggregateNode, type Fold } from '../operators/table/stream-aggregate.js';
+import type { SessionWindows } from '../operators/windows/session-windows.js';
+import type { SlidingWindows } from '../operators/windows/sliding-windows.js';
+import type { TimeWindows } from '../operators/windows/time-windows.js';
 import { passThrough } from '../operators/index.js';
 import { Serdes, type Serde } from '../serde/index.js';
 
@@ -14,6 +17,7 @@ import type { KStream } from './kstream.js';
 import { materializedTable, type KTable } from './ktable.js';
 import { addStatefulNode, keyValueStoreOf, storeNameOf } from './stateful-node.js';
 import { records } from './stream-state.js';
+import { SessionWindowedKStream, TimeWindowedKStream } from './windowed-kstream.js';
 
 /**
  * A grouped stream.
@@ -83,6 +87,26 @@ export class KGroupedStream<K, V> {
       (k, v, agg) => aggregator(k, v, agg ?? initializer()),
       options,
     );
+  }
+
+  /**
+   * Windows the grouped stream for a windowed aggregation: time windows (tumbling, hopping) and
+   * sliding windows give a {@link TimeWindowedKStream}, session windows a
+   * {@link SessionWindowedKStream}.
+   *
+   * @example
+   * ```ts
+   * orders.groupByKey().windowedBy(TimeWindows.ofSizeAndGrace(60_000, 5_000)).count({ name: 'orders-per-minute' });
+   * ```
+   */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(
+    windows: TimeWindows | SlidingWindows | SessionWindows,
+  ): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+    return windows.kind === 'session'
+      ? new SessionWindowedKStream(this, windows)
+      : new TimeWindowedKStream(this, windows);
   }
 
   /** Starts a cogroup: this stream's values join the aggregate through `aggregator`. */

@@ -12,28 +12,21 @@ import type { NodeContext, NodeFactory } from '../runtime/node-context.js';
 import type { FixedKeyProcessorSupplier, ProcessorSupplier } from '../runtime/processor.js';
 import { processorNode } from '../runtime/processor-node.js';
 import type { StreamRecord } from '../runtime/stream-record.js';
-import { TopologyError } from '../runtime/streams-error.js';
-import type { StreamPartitioner, TopicNameExtractor } from '../runtime/topology-nodes.js';
+import type { TopicNameExtractor } from '../runtime/topology-nodes.js';
 import type { JoinWindows } from '../operators/windows/join-windows.js';
 
-import { NodePrefix, type BuilderContext } from './builder-context.js';
+import { NodePrefix } from './builder-context.js';
 import type { Named, ProcessOptions, RepartitionOptions, ToOptions } from './options.js';
 import type { Grouped } from './grouping-options.js';
+import { BranchedKStream } from './branched-kstream.js';
 import { KGroupedStream } from './kgrouped-stream.js';
-import { addRepartition } from './repartition.js';
+import { AbstractStream } from './abstract-stream.js';
 import { windowedJoin, type StreamJoinOptions } from './stream-join.js';
 import type { TableHandle, TableJoinOptions } from './stream-table-join.js';
 import type { GlobalKTable } from './global-ktable.js';
 import { joinOf } from './join-dispatch.js';
-import {
-  known,
-  records,
-  rekeyed,
-  revalued,
-  untyped,
-  untypedRouted,
-  type StreamState,
-} from './stream-state.js';
+import { mergedState } from './merge-node.js';
+import { records, rekeyed, revalued, untyped, type StreamState } from './stream-state.js';
 
 type Op<A, B> = OperatorFunction<A, B>;
 
@@ -50,34 +43,9 @@ type Op<A, B> = OperatorFunction<A, B>;
  *   .to('orders-clean');
  * ```
  */
-export class KStream<K, V> {
-  /** @internal */
-  constructor(
-    private readonly ctx: BuilderContext,
-    private readonly state: StreamState<K, V>,
-  ) {}
-
-  /**
-   * The builder and state of this stream, for the DSL's operations defined outside this class
-   * (joins, windowed aggregations).
-   * @internal
-   */
-  get internals(): { readonly ctx: BuilderContext; readonly state: StreamState<K, V> } {
-    return { ctx: this.ctx, state: this.state };
-  }
-
+export class KStream<K, V> extends AbstractStream<K, V> {
   private derive<K2, V2>(state: StreamState<K2, V2>): KStream<K2, V2> {
     return new KStream(this.ctx, state);
-  }
-
-  /** The name of the node this stream comes out of. */
-  get nodeName(): string {
-    return this.state.node;
-  }
-
-  /** Whether the key may have changed since the stream was last partitioned by it. */
-  get repartitionRequired(): boolean {
-    return this.state.repartitionRequired;
   }
 
   /** Keeps the records `predicate` accepts. */
@@ -142,22 +110,7 @@ export class KStream<K, V> {
   /** The records of this stream and of `other`, interleaved as they arrive. */
   merge(other: KStream<K, V>, options?: Named): KStream<K, V> {
     const name = this.ctx.nameOr(options?.name, NodePrefix.merge);
-    const a = this.state;
-    const b = other.state;
-    this.ctx.topology.addNode({
-      kind: 'processor',
-      name,
-      parents: [a.node, b.node],
-      stores: [],
-      create: records(() => ops.passThrough()),
-    });
-    return new KStream(this.ctx, {
-      node: name,
-      keySerde: a.keySerde === b.keySerde ? a.keySerde : undefined,
-      valueSerde: a.valueSerde === b.valueSerde ? a.valueSerde : undefined,
-      inherited: known(a),
-      repartitionRequired: a.repartitionRequired || b.repartitionRequired,
-    });
+    return this.derive(mergedState(this.ctx, name, this.state, other.state));
   }
 
   /**
@@ -169,13 +122,10 @@ export class KStream<K, V> {
     supplier: ProcessorSupplier<K, V, KOut, VOut>,
     options?: ProcessOptions,
   ): KStream<KOut, VOut> {
-    const next = this.add(
-      NodePrefix.process,
-      options,
-      processorNode(supplier),
-      rekeyed<KOut, VOut>(this.state),
-    );
-    return this.connectStores(next, options);
+    const next = rekeyed<KOut, VOut>(this.state);
+    const state = this.addProcessor(NodePrefix.process, options, processorNode(supplier), next);
+    this.connectStores(state.node, options);
+    return this.derive(state);
   }
 
   /** Groups by the current key (repartitioning first if the key changed), for an aggregation. */
@@ -192,12 +142,6 @@ export class KStream<K, V> {
     return new KGroupedStream(this.ctx, rekeyedStream, options);
   }
 
-  private connectStores<K2, V2>(next: KStream<K2, V2>, options?: ProcessOptions): KStream<K2, V2> {
-    if (options?.stores !== undefined && options.stores.length > 0)
-      this.ctx.topology.connectProcessorAndStateStores(next.nodeName, options.stores);
-    return next;
-  }
-
   /**
    * Runs a custom {@link FixedKeyProcessor} per task, connected to `options.stores`; keys stay,
    * so does the partitioning.
@@ -206,13 +150,11 @@ export class KStream<K, V> {
     supplier: FixedKeyProcessorSupplier<K, V, VOut>,
     options?: ProcessOptions,
   ): KStream<K, VOut> {
-    const next = this.add(
-      NodePrefix.processValues,
-      options,
-      processorNode(supplier),
-      revalued<K, VOut>(this.state),
-    );
-    return this.connectStores(next, options);
+    const next = revalued<K, VOut>(this.state);
+    const prefix = NodePrefix.processValues;
+    const state = this.addProcessor(prefix, options, processorNode(supplier), next);
+    this.connectStores(state.node, options);
+    return this.derive(state);
   }
 
   /**
@@ -304,20 +246,7 @@ export class KStream<K, V> {
 
   /** Writes the records to `topic`, or to the topic `topic(key, value, recordContext)` names. */
   to(topic: string | TopicNameExtractor<K, V>, options: ToOptions<K, V> = {}): void {
-    const name = this.ctx.nameOr(options.name, NodePrefix.sink);
-    this.ctx.topology.addNode({
-      kind: 'sink',
-      name,
-      parents: [this.state.node],
-      topic:
-        typeof topic === 'string'
-          ? { name: topic, internal: false }
-          : (topic as TopicNameExtractor<unknown, unknown>),
-      keySerde: options.key ?? this.state.keySerde,
-      valueSerde: options.value ?? this.state.valueSerde,
-      inherited: this.state.inherited,
-      partitioner: options.partitioner as StreamPartitioner<unknown, unknown> | undefined,
-    });
+    this.addSink(topic, options);
   }
 
   /**
@@ -367,7 +296,9 @@ export class KStream<K, V> {
     const chain = (source: Observable<unknown>): Observable<unknown> =>
       operators.reduce((acc, op) => op(acc), source);
     const factory: NodeFactory = () => ({ kind: 'records', operator: untyped(chain) });
-    return this.add(NodePrefix.pipe, undefined, factory, rekeyed<unknown, unknown>(this.state));
+    return this.derive(
+      this.addProcessor(NodePrefix.pipe, undefined, factory, rekeyed<unknown, unknown>(this.state)),
+    );
   }
 
   private repartitionThrough(
@@ -376,26 +307,7 @@ export class KStream<K, V> {
     partitions: number | undefined,
     dropNullKeys: boolean,
   ): KStream<K, V> {
-    const keySerde = options.key ?? this.state.keySerde;
-    const valueSerde = options.value ?? this.state.valueSerde;
-    const node = addRepartition(this.ctx, {
-      parent: this.state.node,
-      prefix,
-      partitions,
-      keySerde,
-      valueSerde,
-      inherited: this.state.inherited,
-      partitioner: options.partitioner as StreamPartitioner<unknown, unknown> | undefined,
-      dropNullKeys,
-    });
-    const inherited = this.state.inherited;
-    return new KStream(this.ctx, {
-      node,
-      keySerde,
-      valueSerde,
-      inherited,
-      repartitionRequired: false,
-    });
+    return this.derive(this.repartitionedThrough(prefix, options, partitions, dropNullKeys));
   }
 
   private op<K2, V2>(
@@ -404,117 +316,6 @@ export class KStream<K, V> {
     next: StreamState<K2, V2>,
     make: (ctx: NodeContext) => OperatorFunction<never, unknown>,
   ): KStream<K2, V2> {
-    return this.add(prefix, options, records(make), next);
-  }
-
-  private add<K2, V2>(
-    prefix: string,
-    options: Named | undefined,
-    create: NodeFactory,
-    next: StreamState<K2, V2>,
-  ): KStream<K2, V2> {
-    const name = options?.name ?? this.ctx.newName(prefix);
-    this.ctx.topology.addNode({
-      kind: 'processor',
-      name,
-      parents: [this.state.node],
-      stores: [],
-      create,
-    });
-    return new KStream(this.ctx, { ...next, node: name });
-  }
-}
-
-/**
- * How a branch of {@link BranchedKStream} is named and used (Kafka Streams' `Branched`): `name`
- * is appended to the split's name to make the branch's key in the result; `chain` transforms
- * the branch and its result is stored instead; `consume` uses the branch, which then is not
- * stored.
- *
- * @example
- * ```ts
- * split.branch((k, o) => o.amount > 1000, { name: 'big', chain: (s) => s.mapValues(flag) });
- * ```
- */
-export interface BranchOptions<K, V> extends Named {
-  readonly chain?: (branch: KStream<K, V>) => KStream<K, V>;
-  readonly consume?: (branch: KStream<K, V>) => void;
-}
-
-/**
- * The branches of a split: each record goes to the first branch whose predicate accepts it,
- * else to the default branch if there is one, else nowhere. Branch keys are the split's name
- * plus the branch name (or its 1-based position; `0` for the default branch), as in Kafka
- * Streams: `split({ name: 'route-' }).branch(p, { name: 'big' })` is `route-big`.
- *
- * @example
- * ```ts
- * const branches = orders
- *   .split({ name: 'route-' })
- *   .branch((k, o) => o.amount > 1000, { name: 'big' })
- *   .defaultBranch({ name: 'small' });
- * branches['route-big']?.to('big-orders');
- * ```
- */
-export class BranchedKStream<K, V> {
-  private readonly routes: ops.BranchRoute<K, V>[] = [];
-  private defaultChild: string | undefined;
-  private readonly result: Record<string, KStream<K, V>> = {};
-  private done = false;
-
-  /** @internal */
-  constructor(
-    private readonly ctx: BuilderContext,
-    private readonly parent: StreamState<K, V>,
-    private readonly splitter: string,
-  ) {
-    ctx.topology.addNode({
-      kind: 'processor',
-      name: splitter,
-      parents: [parent.node],
-      stores: [],
-      create: (c) => ({
-        kind: 'routed',
-        operator: untypedRouted(ops.branch(c, this.routes, this.defaultChild)),
-      }),
-    });
-  }
-
-  /** Adds a branch for the records `predicate` accepts (and no earlier branch took). */
-  branch(predicate: (key: K, value: V) => boolean, options: BranchOptions<K, V> = {}): this {
-    const child = this.addBranch(options, this.routes.length + 1);
-    this.routes.push({ predicate, child });
-    return this;
-  }
-
-  /** Adds the branch of records no predicate accepted; returns the branches by name. */
-  defaultBranch(options: BranchOptions<K, V> = {}): Record<string, KStream<K, V>> {
-    this.defaultChild = this.addBranch(options, 0);
-    this.done = true;
-    return this.result;
-  }
-
-  /** Ends the split without a default branch (unmatched records are dropped); returns the branches by name. */
-  noDefaultBranch(): Record<string, KStream<K, V>> {
-    this.done = true;
-    return this.result;
-  }
-
-  private addBranch(options: BranchOptions<K, V>, index: number): string {
-    if (this.done) throw new TopologyError(`split ${this.splitter} is already ended`);
-    const child = `${this.splitter}${options.name ?? String(index)}`;
-    this.ctx.newName(child);
-    this.ctx.topology.addNode({
-      kind: 'processor',
-      name: child,
-      parents: [this.splitter],
-      stores: [],
-      create: records(() => ops.passThrough()),
-    });
-    const stream = new KStream(this.ctx, { ...this.parent, node: child });
-    if (options.chain !== undefined) this.result[child] = options.chain(stream);
-    else if (options.consume !== undefined) options.consume(stream);
-    else this.result[child] = stream;
-    return child;
+    return this.derive(this.addProcessor(prefix, options, records(make), next));
   }
 }

@@ -27,6 +27,8 @@ import { addStatefulNode, keyValueStoreOf, storeNameOf } from './stateful-node.j
 import type { KStream } from './kstream.js';
 import type { Named } from './options.js';
 import { known, records, revalued, type StreamState } from './stream-state.js';
+import type { TableJoinOptions } from './stream-table-join.js';
+import { tableTableJoin } from './table-table-join.js';
 
 /**
  * A table: the latest value per key of a changelog stream.
@@ -131,6 +133,48 @@ export class KTable<K, V> {
       valueSerde,
       inherited: known(this.state),
     });
+  }
+
+  /**
+   * Joins with `other` on the key: a row on both sides gives `joiner(value, otherValue, key)`;
+   * either side's update triggers, looking up the other side's current row. The result is a
+   * table; a joined row that disappears gives a change with a null new value.
+   *
+   * @example
+   * ```ts
+   * const profiles = users.join(addresses, (u, a) => ({ ...u, city: a.city }), { name: 'profiles' });
+   * ```
+   */
+  join<V2, VR>(
+    other: KTable<K, V2>,
+    joiner: (value: V, otherValue: V2, key: K) => VR,
+    options: TableJoinOptions<K, VR> = {},
+  ): KTable<K, VR> {
+    const j = joiner as (l: V | null, r: V2 | null, key: K) => VR;
+    return this.joined(tableTableJoin(this, other, 'inner', j, options));
+  }
+
+  /** Like {@link KTable.join}, and every row of this table joins (`otherValue` null when absent). */
+  leftJoin<V2, VR>(
+    other: KTable<K, V2>,
+    joiner: (value: V, otherValue: V2 | null, key: K) => VR,
+    options: TableJoinOptions<K, VR> = {},
+  ): KTable<K, VR> {
+    const j = joiner as (l: V | null, r: V2 | null, key: K) => VR;
+    return this.joined(tableTableJoin(this, other, 'left', j, options));
+  }
+
+  /** Like {@link KTable.join}, and every row of either table joins (null for the absent side). */
+  outerJoin<V2, VR>(
+    other: KTable<K, V2>,
+    joiner: (value: V | null, otherValue: V2 | null, key: K) => VR,
+    options: TableJoinOptions<K, VR> = {},
+  ): KTable<K, VR> {
+    return this.joined(tableTableJoin(this, other, 'outer', joiner, options));
+  }
+
+  private joined<VR>(state: StreamState<K, VR>): KTable<K, VR> {
+    return new KTable(this.ctx, state, undefined);
   }
 
   private op<V2>(

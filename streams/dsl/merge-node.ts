@@ -4,7 +4,7 @@
 import { passThrough } from '../operators/index.js';
 
 import type { BuilderContext } from './builder-context.js';
-import { records } from './stream-state.js';
+import { known, records, type StreamState } from './stream-state.js';
 
 /**
  * Adds pass-through node `name` under `parents`; returns its name.
@@ -27,4 +27,25 @@ export function addMergeNode(
     create: records(() => passThrough()),
   });
   return name;
+}
+
+/**
+ * Adds `KStream.merge`'s node `name` under both streams; returns the merged stream's state
+ * (a serde stays known only when both sides share it).
+ * @internal
+ */
+export function mergedState<K, V>(
+  ctx: BuilderContext,
+  name: string,
+  a: StreamState<K, V>,
+  b: StreamState<K, V>,
+): StreamState<K, V> {
+  addMergeNode(ctx, name, [a.node, b.node]);
+  return {
+    node: name,
+    keySerde: a.keySerde === b.keySerde ? a.keySerde : undefined,
+    valueSerde: a.valueSerde === b.valueSerde ? a.valueSerde : undefined,
+    inherited: known(a),
+    repartitionRequired: a.repartitionRequired || b.repartitionRequired,
+  };
 }

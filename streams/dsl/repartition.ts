@@ -10,6 +10,8 @@ import { filter } from '../operators/index.js';
 import type { InheritedSerdes, StreamPartitioner } from '../runtime/topology-nodes.js';
 
 import { NodePrefix, type BuilderContext } from './builder-context.js';
+import type { ToOptions } from './options.js';
+import type { StreamState } from './stream-state.js';
 
 /** What a repartition needs. */
 export interface RepartitionSpec {
@@ -82,4 +84,33 @@ export function addRepartition(ctx: BuilderContext, spec: RepartitionSpec): stri
     timestampExtractor: undefined,
   });
   return names.source;
+}
+
+/**
+ * Repartitions `state`'s stream through `<application.id>-<prefix>-repartition` (serdes from
+ * `options`, else the stream's); returns the state of the stream read back, partitioned by
+ * its key.
+ * @internal
+ */
+export function repartitionedState<K, V>(
+  ctx: BuilderContext,
+  state: StreamState<K, V>,
+  options: ToOptions<K, V>,
+  spec: {
+    readonly prefix: string;
+    readonly partitions: number | undefined;
+    readonly dropNullKeys: boolean;
+  },
+): StreamState<K, V> {
+  const keySerde = options.key ?? state.keySerde;
+  const valueSerde = options.value ?? state.valueSerde;
+  const node = addRepartition(ctx, {
+    ...spec,
+    parent: state.node,
+    keySerde,
+    valueSerde,
+    inherited: state.inherited,
+    partitioner: options.partitioner as StreamPartitioner<unknown, unknown> | undefined,
+  });
+  return { node, keySerde, valueSerde, inherited: state.inherited, repartitionRequired: false };
 }

@@ -9,6 +9,7 @@ import { Serdes } from '../serde/index.js';
 import type { StoreBuilder } from '../state/index.js';
 
 import { BuilderContext, NodePrefix } from './builder-context.js';
+import { addGlobalKTable, type GlobalKTable, type GlobalTableOptions } from './global-ktable.js';
 import type { Materialized } from './grouping-options.js';
 import { KStream } from './kstream.js';
 import { materializedTable, type KTable } from './ktable.js';
@@ -94,6 +95,25 @@ export class StreamsBuilder {
     const builder = keyValueStoreOf(store, options, options.key, options.value);
     addStatefulNode(ctx, name, [source], builder, tableSourceNode(store));
     return materializedTable(ctx, name, options.key, options.value, store);
+  }
+
+  /**
+   * The topic as a table that every app instance holds whole (all partitions), read to its end
+   * before any task processes and followed afterwards; it is joined by a key derived from each
+   * stream record, so neither side is repartitioned. The store is named `options.name`, default
+   * `<topic>-global`; the topic itself is its changelog.
+   *
+   * @example
+   * ```ts
+   * const products = builder.globalTable('products', { key: Serdes.string(), value: Serdes.json<Product>() });
+   * orders.leftJoin(products, (id, o) => o.productId, (o, p) => ({ ...o, product: p?.name ?? null }));
+   * ```
+   */
+  globalTable<K = unknown, V = unknown>(
+    topic: string,
+    options: GlobalTableOptions<K, V> = {},
+  ): GlobalKTable<K, V> {
+    return addGlobalKTable(this.ctx.topology, topic, options);
   }
 
   /** Adds a state store for `KStream.process(supplier, { stores: [name] })`. */

@@ -1,30 +1,29 @@
 /**
- * KTable–KTable joins in the DSL: either side's update joins with the other side's current row
- * (read from its store); the result is a table. Both tables run in one task per partition, so
- * their topics must have equal partition counts (co-partitioning, checked by the runners).
+ * KTable–KTable joins in the DSL (`KTable.join / leftJoin / outerJoin`): either side's update
+ * joins with the other side's current row (read from its store); the result is a table. Both
+ * tables run in one task per partition, so their topics must have equal partition counts
+ * (co-partitioning, checked by the runners). This module returns the joined table's state and
+ * `KTable` wraps it, so neither imports the other in a cycle.
  */
 import { tableJoinNode, type TableJoinKind } from '../operators/joins/table-join.js';
 
-import { KTable } from './ktable.js';
 import { addMergeNode } from './merge-node.js';
-import { rowsOf, type TableJoinOptions } from './stream-table-join.js';
+import type { StreamState } from './stream-state.js';
+import { rowsOf, type TableHandle, type TableJoinOptions } from './stream-table-join.js';
 
 /**
- * Joins two tables: `kind` `inner` (rows on both sides), `left` (every left row), `outer`
- * (every row of either side); the joiner gets null for a missing row. The result is a table.
- *
- * @example
- * ```ts
- * const profiles = joinTables(users, addresses, 'left', (u, a) => ({ ...u, address: a?.city ?? null }), { name: 'profiles' });
- * ```
+ * Adds a join of two tables: `kind` `inner` (rows on both sides), `left` (every left row),
+ * `outer` (every row of either side); the joiner gets null for a missing row. Returns the state
+ * of the joined table.
+ * @internal
  */
-export function joinTables<K, L, R, VR>(
-  left: KTable<K, L>,
-  right: KTable<K, R>,
+export function tableTableJoin<K, L, R, VR>(
+  left: TableHandle<K, L>,
+  right: TableHandle<K, R>,
   kind: TableJoinKind,
   joiner: (left: L | null, right: R | null, key: K) => VR,
-  options: TableJoinOptions<K, VR> = {},
-): KTable<K, VR> {
+  options: TableJoinOptions<K, VR>,
+): StreamState<K, VR> {
   const { ctx, state } = left.internals;
   const base = options.name ?? ctx.newName('KTABLE-JOIN-');
   const l = rowsOf(left, `${base}-left`);
@@ -45,15 +44,11 @@ export function joinTables<K, L, R, VR>(
     });
   addMergeNode(ctx, names.merge, [names.this, names.other]);
   const keySerde = options.key ?? state.keySerde;
-  return new KTable(
-    ctx,
-    {
-      node: names.merge,
-      keySerde,
-      valueSerde: options.value,
-      inherited: { key: keySerde, value: options.value },
-      repartitionRequired: false,
-    },
-    undefined,
-  );
+  return {
+    node: names.merge,
+    keySerde,
+    valueSerde: options.value,
+    inherited: { key: keySerde, value: options.value },
+    repartitionRequired: false,
+  };
 }

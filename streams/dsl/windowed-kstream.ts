@@ -44,7 +44,7 @@ export interface WindowedMaterialized<K, V> extends Materialized<K, V> {
 
 /**
  * What windowed aggregations need of a grouped stream: a `KGroupedStream` (structural, so this
- * module and `KGroupedStream` need not import each other).
+ * module need not import `KGroupedStream`, whose `windowedBy` makes the classes below).
  *
  * @example
  * ```ts
@@ -268,29 +268,4 @@ export class SessionWindowedKStream<K, V> {
     const aggregation = { initializer, aggregator };
     return addWindowedAggregate(this.grouped, this.windows, aggregation, merger, options, COUNT);
   }
-}
-
-/**
- * Windows a grouped stream: what `KGroupedStream.windowedBy` does.
- *
- * @example
- * ```ts
- * const windowed = windowedBy(orders.groupByKey(), TimeWindows.ofSizeWithNoGrace(60_000));
- * ```
- */
-export function windowedBy<K, V>(
-  grouped: GroupedHandle<K, V>,
-  windows: TimeWindows | SlidingWindows,
-): TimeWindowedKStream<K, V>;
-export function windowedBy<K, V>(
-  grouped: GroupedHandle<K, V>,
-  windows: SessionWindows,
-): SessionWindowedKStream<K, V>;
-export function windowedBy<K, V>(
-  grouped: GroupedHandle<K, V>,
-  windows: Windows,
-): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
-  return windows.kind === 'session'
-    ? new SessionWindowedKStream(grouped, windows)
-    : new TimeWindowedKStream(grouped, windows);
 }

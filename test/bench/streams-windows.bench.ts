@@ -25,7 +25,6 @@ import {
   Suppressed,
   TestDriver,
   TimeWindows,
-  windowedBy,
 } from '../../streams/index.js';
 import { withBrokerProcess } from '../helpers/broker-process.js';
 import { nowNs, rate } from './stats.js';
@@ -42,10 +41,9 @@ const keyOf = (i: number): string => `user-${(i * 7919) % KEYS}`;
 
 function operator(): bigint {
   const b = new StreamsBuilder();
-  windowedBy(
-    b.stream('clicks', { key: Serdes.string(), value: Serdes.bytes() }).groupByKey(),
-    TimeWindows.ofSizeWithNoGrace(MINUTE),
-  )
+  b.stream('clicks', { key: Serdes.string(), value: Serdes.bytes() })
+    .groupByKey()
+    .windowedBy(TimeWindows.ofSizeWithNoGrace(MINUTE))
     .count({ name: 'clicks-per-minute', logging: false })
     .toStream()
     .foreach(() => undefined);
@@ -84,10 +82,9 @@ interface AppRun {
 
 async function app(bootstrap: string, id: string, cached: boolean): Promise<AppRun> {
   const b = new StreamsBuilder();
-  windowedBy(
-    b.stream('clicks', { key: Serdes.string(), value: Serdes.bytes() }).groupByKey(),
-    TimeWindows.ofSizeWithNoGrace(MINUTE),
-  )
+  b.stream('clicks', { key: Serdes.string(), value: Serdes.bytes() })
+    .groupByKey()
+    .windowedBy(TimeWindows.ofSizeWithNoGrace(MINUTE))
     .count({ name: 'clicks-per-minute' })
     .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()))
     .toStream()

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { globalTable, Serdes, StreamsApp, StreamsBuilder } from '../../../streams/index.js';
+import { Serdes, StreamsApp, StreamsBuilder } from '../../../streams/index.js';
 import { waitUntil } from '../../helpers/groups.js';
 import { StreamsCluster } from '../../helpers/streams-harness.js';
 
@@ -26,7 +26,7 @@ describe('StreamsApp with a global table', () => {
     );
     const str = Serdes.string();
     const b = new StreamsBuilder();
-    const table = globalTable(b, 'gk-products', { key: str, value: str, name: 'products' });
+    const table = b.globalTable('gk-products', { key: str, value: str, name: 'products' });
     b.stream('gk-orders', { key: str, value: str })
       .leftJoin(
         table,

@@ -14,7 +14,6 @@ import {
   Suppressed,
   TimeWindows,
   WindowedSerdes,
-  windowedBy,
 } from '../../../streams/index.js';
 import { waitUntil } from '../../helpers/groups.js';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.js';
@@ -90,7 +89,9 @@ describe('windowed sums with suppression against the ground truth', () => {
 
     const b = new StreamsBuilder();
     const orders = b.stream('gt-orders', { key: Serdes.string(), value: Serdes.int32() });
-    windowedBy(orders.groupByKey(), TimeWindows.ofSizeAndGrace(MINUTE, GRACE_MS))
+    orders
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeAndGrace(MINUTE, GRACE_MS))
       .aggregate(
         () => 0,
         (_k, cents, sum) => sum + cents,

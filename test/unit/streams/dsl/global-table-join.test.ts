@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { globalTable, Serdes, StreamsBuilder, TestDriver } from '../../../../streams/index.js';
+import { Serdes, StreamsBuilder, TestDriver } from '../../../../streams/index.js';
 
 const str = Serdes.string();
 
 describe('KStream–GlobalKTable joins (TestDriver)', () => {
   function run(kind: 'join' | 'leftJoin') {
     const b = new StreamsBuilder();
-    const products = globalTable(b, 'products', { key: str, value: str }); // deletions never reach its serde
+    const products = b.globalTable('products', { key: str, value: str }); // deletions never reach its serde
     const orders = b.stream('orders', { key: str, value: str });
     // the order value is "<productId>:<qty>"; the key (order id) is not the table's key
     const product = (_orderId: string, v: string) => v.split(':')[0] ?? '';

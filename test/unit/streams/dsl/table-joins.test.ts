@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { joinTables, Serdes, StreamsBuilder, TestDriver } from '../../../../streams/index.js';
+import { Serdes, StreamsBuilder, TestDriver } from '../../../../streams/index.js';
 
 const str = Serdes.string();
 const nstr = Serdes.nullable(Serdes.string());
@@ -76,9 +76,15 @@ describe('KTable–KTable joins (TestDriver)', () => {
     const b = new StreamsBuilder();
     const left = b.table('left', { key: str, value: str, name: 'left-store' });
     const right = b.table('right', { key: str, value: str, name: 'right-store' });
-    joinTables(left, right, kind, (l, r) => `${l ?? '-'}+${r ?? '-'}`, { name: 'lr', value: str })
-      .toStream()
-      .to('out', { key: str, value: nstr });
+    const joiner = (l: string | null, r: string | null) => `${l ?? '-'}+${r ?? '-'}`;
+    const options = { name: 'lr', value: str };
+    const joined =
+      kind === 'inner'
+        ? left.join(right, joiner, options)
+        : kind === 'left'
+          ? left.leftJoin(right, joiner, options)
+          : left.outerJoin(right, joiner, options);
+    joined.toStream().to('out', { key: str, value: nstr });
     const driver = new TestDriver(b.build());
     const l = driver.createInputTopic('left', str, nstr);
     const r = driver.createInputTopic('right', str, nstr);

@@ -12,7 +12,6 @@ import {
   TestDriver,
   TimeWindows,
   WindowedSerdes,
-  windowedBy,
   type Windowed,
 } from '../../../../streams/index.js';
 
@@ -38,7 +37,7 @@ const OUT_OF_ORDER: [string, number][] = [
 function tumblingCounts(suppress: boolean) {
   const b = new StreamsBuilder();
   const grouped = b.stream('clicks', { key: str, value: str }).groupByKey();
-  let table = windowedBy(grouped, TimeWindows.ofSizeAndGrace(10, 5)).count({
+  let table = grouped.windowedBy(TimeWindows.ofSizeAndGrace(10, 5)).count({
     name: 'clicks-per-10ms',
     lateRecordsTopic: 'late-clicks',
   });
@@ -101,7 +100,8 @@ describe('windowed aggregations over hopping, sliding and session windows', () =
   it('sums over hopping windows', () => {
     const b = new StreamsBuilder();
     const grouped = b.stream('in', { key: str, value: Serdes.int32() }).groupByKey();
-    windowedBy(grouped, TimeWindows.ofSizeWithNoGrace(10).advanceBy(5))
+    grouped
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(10).advanceBy(5))
       .aggregate(
         () => 0,
         (_k, v, sum) => sum + v,
@@ -128,7 +128,8 @@ describe('windowed aggregations over hopping, sliding and session windows', () =
   it('counts over sliding windows with out-of-order records (final results)', () => {
     const b = new StreamsBuilder();
     const grouped = b.stream('in', { key: str, value: str }).groupByKey();
-    windowedBy(grouped, SlidingWindows.ofTimeDifferenceAndGrace(10, 20))
+    grouped
+      .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(10, 20))
       .count({ name: 'sliding' })
       .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()))
       .toStream()
@@ -151,7 +152,8 @@ describe('windowed aggregations over hopping, sliding and session windows', () =
   it('merges sessions and emits the final sessions only, tombstones of merged ones dropped', () => {
     const b = new StreamsBuilder();
     const grouped = b.stream('in', { key: str, value: str }).groupByKey();
-    windowedBy(grouped, SessionWindows.ofInactivityGapAndGrace(5, 2))
+    grouped
+      .windowedBy(SessionWindows.ofInactivityGapAndGrace(5, 2))
       .count({ name: 'sessions', lateRecordsTopic: 'late' })
       .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()))
       .toStream()
@@ -184,7 +186,8 @@ describe('suppression bounds and time limits', () => {
   ) {
     const b = new StreamsBuilder();
     const grouped = b.stream('in', { key: str, value: str }).groupByKey();
-    windowedBy(grouped, TimeWindows.ofSizeWithNoGrace(100))
+    grouped
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(100))
       .count({ name: 'c' })
       .suppress(suppressed)
       .toStream()
