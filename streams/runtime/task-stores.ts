@@ -118,7 +118,12 @@ export class TaskStores {
       if (offset >= 0) offsets.push({ topic: h.topic, partition: this.partition, offset });
     }
     if (offsets.length === 0) return;
-    writeCheckpoint(this.dir, offsets);
+    try {
+      writeCheckpoint(this.dir, offsets);
+    } catch (err) {
+      // The old checkpoint stays: a later restore replays a longer tail, which is idempotent.
+      this.logger.warn({ dir: this.dir, err }, 'writing the checkpoint failed; it lags');
+    }
   }
 
   /** Closes every store; returns the first failure. */
