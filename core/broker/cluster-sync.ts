@@ -1,7 +1,7 @@
 /**
  * Makes the partitions this broker hosts follow the cluster's metadata: every change the store
  * reports opens the partitions this broker holds a replica of, makes each lead or follow in its
- * leader epoch (replication/replica-manager.ts), tells the group coordinator which `__consumer_offsets` partitions it now leads,
+ * leader epoch (replication/replica-manager.ts), tells the group coordinator which `__consumer_offsets` partitions it gained or lost,
  * and removes the partitions of topics deleted elsewhere and the replicas a reassignment moved
  * away. A single broker never changes under
  * itself, so this runs only in a cluster.
@@ -33,7 +33,7 @@ export function applyClusterView(
       const key = `${topic.name}/${p}`;
       replication.apply(handle, state);
       if (state.leader !== self) {
-        ledBefore.delete(key);
+        if (ledBefore.delete(key) && topic.name === OFFSETS_TOPIC) groups.onResign(p);
         continue;
       }
       if (ledBefore.has(key)) continue;
@@ -48,7 +48,9 @@ export function applyClusterView(
       // A completed reassignment moved this replica away: stop following and drop its data,
       // so a later reassignment back starts from the leader's log, not from a stale copy.
       replication.forget(open.topic, open.partition);
-      ledBefore.delete(`${open.topic}/${open.partition}`);
+      if (ledBefore.delete(`${open.topic}/${open.partition}`) && open.topic === OFFSETS_TOPIC) {
+        groups.onResign(open.partition);
+      }
       registry.deletePartition(open.topic, open.partition);
       broker.logger.info(
         { topic: open.topic, partition: open.partition },

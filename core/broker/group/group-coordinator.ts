@@ -200,6 +200,26 @@ export class GroupCoordinator {
   }
 
   /**
+   * This broker no longer leads `partition` of `__consumer_offsets`: its groups are dropped from
+   * memory (timers stopped, parked JoinGroup/SyncGroup answered NOT_COORDINATOR so members find
+   * the new coordinator). Kept, they would shadow the newer state the log holds when leadership
+   * comes back, since loading skips groups already in memory.
+   */
+  onResign(partition: number): void {
+    this.loading.delete(partition);
+    this.failed.delete(partition);
+    for (const [id, group] of this.groups) {
+      if (this.partitionFor(id) !== partition) continue;
+      group.clearTimers();
+      for (const m of group.members.values()) {
+        m.completeJoin(joinError(m.memberId, ErrorCode.NOT_COORDINATOR));
+        m.completeSync(syncError(ErrorCode.NOT_COORDINATOR));
+      }
+      this.groups.delete(id);
+    }
+  }
+
+  /**
    * FindCoordinator for a group: this broker, once `__consumer_offsets` exists (it is created
    * here on first use, as Kafka does). NONE or COORDINATOR_NOT_AVAILABLE.
    */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { ErrorCode } from '../../../../core/util/error-codes.js';
 import { GroupHarness, TEST_GROUP_CONFIG, settle } from '../../../helpers/group-harness.js';
@@ -110,5 +110,36 @@ describe('loading groups from __consumer_offsets', () => {
     expect(h.log.created).toBe(false);
     expect(h.coordinator.findCoordinator()).toBe(0);
     expect(h.log.created).toBe(true);
+  });
+});
+
+describe('leadership of a __consumer_offsets partition moving away and back', () => {
+  it('drops the partition’s groups on resignation, so coming back loads the newer log state', async () => {
+    const h = new GroupHarness();
+    const admin = { generationId: -1, memberId: '', groupInstanceId: null };
+    h.coordinator.commitOffsets('g', admin, [
+      { topic: 't', partition: 0, offset: 77, leaderEpoch: 0, metadata: '' },
+    ]);
+    await settle();
+    const parked = h.join('g', { clientId: 'a' });
+    await settle();
+    const partition = h.coordinator.partitionFor('g');
+
+    // Another broker leads the partition meanwhile and commits on the same log.
+    h.coordinator.onResign(partition);
+    await settle();
+    expect(parked.value.errorCode).toBe(ErrorCode.NOT_COORDINATOR);
+    const other = new GroupHarness(TEST_GROUP_CONFIG, h.log, h.time);
+    await other.coordinator.start();
+    other.coordinator.commitOffsets('g', admin, [
+      { topic: 't', partition: 0, offset: 99, leaderEpoch: 1, metadata: '' },
+    ]);
+    await settle();
+
+    h.coordinator.onBecomeLeader(partition);
+    await vi.waitFor(() => {
+      expect(h.coordinator.groupError('g')).toBe(ErrorCode.NONE);
+    });
+    expect(h.coordinator.fetchOffsets('g', null).topics[0]?.partitions[0]?.offset).toBe(99);
   });
 });
