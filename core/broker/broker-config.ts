@@ -37,6 +37,12 @@ export interface BrokerConfig {
   readonly replicaFetchWaitMaxMs: number;
   /** `replica.fetch.max.bytes`: record bytes a follower asks for per partition and fetch. */
   readonly replicaFetchMaxBytes: number;
+  /** `auto.leader.rebalance.enable`: the controller moves leadership back to preferred replicas. */
+  readonly autoLeaderRebalanceEnable: boolean;
+  /** `leader.imbalance.check.interval.seconds`, in ms: how often it looks. */
+  readonly leaderImbalanceCheckIntervalMs: number;
+  /** `leader.imbalance.per.broker.percentage`: the share of a broker's partitions led elsewhere that triggers it. */
+  readonly leaderImbalancePerBrokerPercentage: number;
   /** `num.partitions`: for auto-created topics and CreateTopics with -1. */
   readonly numPartitions: number;
   /** `default.replication.factor`. */
@@ -120,6 +126,9 @@ const BROKER_ONLY = new Set([
   'metadata.store',
   'broker.session.timeout.ms',
   'replica.lag.time.max.ms',
+  'auto.leader.rebalance.enable',
+  'leader.imbalance.check.interval.seconds',
+  'leader.imbalance.per.broker.percentage',
   'replica.fetch.wait.max.ms',
   'replica.fetch.max.bytes',
   'num.partitions',
@@ -266,6 +275,10 @@ export function parseBrokerConfig(input: Readonly<Record<string, string>>): Brok
     replicaLagTimeMaxMs: int(props, 'replica.lag.time.max.ms', 30_000, 1),
     replicaFetchWaitMaxMs: int(props, 'replica.fetch.wait.max.ms', 500, 0),
     replicaFetchMaxBytes: int(props, 'replica.fetch.max.bytes', 1_048_576, 1024),
+    autoLeaderRebalanceEnable: bool(props, 'auto.leader.rebalance.enable', true),
+    leaderImbalanceCheckIntervalMs:
+      int(props, 'leader.imbalance.check.interval.seconds', 300, 1) * 1000,
+    leaderImbalancePerBrokerPercentage: int(props, 'leader.imbalance.per.broker.percentage', 10, 0),
     numPartitions: int(props, 'num.partitions', 1, 1),
     defaultReplicationFactor: int(props, 'default.replication.factor', 1, 1),
     autoCreateTopicsEnable: bool(props, 'auto.create.topics.enable', true),

@@ -168,6 +168,11 @@ export class Broker {
             url: config.metadataStore,
             nodeId: config.nodeId,
             leaseTtlSeconds: Math.max(2, Math.ceil(config.brokerSessionTimeoutMs / 1000)),
+            leaderRebalance: {
+              enabled: config.autoLeaderRebalanceEnable,
+              checkIntervalMs: config.leaderImbalanceCheckIntervalMs,
+              imbalancePercent: config.leaderImbalancePerBrokerPercentage,
+            },
             logger,
           });
     let replication: ReplicaManager | undefined;

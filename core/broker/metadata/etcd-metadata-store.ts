@@ -30,7 +30,12 @@ import type { MetadataStore } from './metadata-store.js';
 import { assignReplicas } from './placement.js';
 import { EtcdTopicStore } from './etcd-topic-store.js';
 import { ReplicaAdmin } from './replica-admin.js';
-import { completeReassignment } from './replica-changes.js';
+import {
+  ElectionType,
+  completeReassignment,
+  electLeader,
+  preferredElectionsDue,
+} from './replica-changes.js';
 
 /** Options of {@link EtcdMetadataStore}. */
 export interface EtcdMetadataStoreOptions {
@@ -41,8 +46,20 @@ export interface EtcdMetadataStoreOptions {
   readonly leaseTtlSeconds?: number;
   /** `unclean.leader.election.enable`: off, as Kafka. */
   readonly uncleanLeaderElection?: boolean;
+  /**
+   * `auto.leader.rebalance.enable` (default on, as Kafka): how often the controller moves
+   * leadership back to preferred replicas, and the per-broker imbalance that triggers it.
+   */
+  readonly leaderRebalance?: {
+    readonly enabled: boolean;
+    readonly checkIntervalMs: number;
+    readonly imbalancePercent: number;
+  };
   readonly logger: Logger;
 }
+
+/** Kafka's `leader.imbalance.check.interval.seconds` default, 300 s. */
+const DEFAULT_LEADER_IMBALANCE_CHECK_MS = 300_000;
 
 /** Compare-and-swap conflicts an ISR change rereads and retries before giving up. */
 const ALTER_ISR_ATTEMPTS = 5;
@@ -81,6 +98,7 @@ export class EtcdMetadataStore implements MetadataStore {
   private self: BrokerRegistration | undefined;
   private closed = false;
   private reconciling = false;
+  private rebalanceTimer: NodeJS.Timeout | undefined;
   private reconcileAgain = false;
 
   constructor(private readonly options: EtcdMetadataStoreOptions) {
@@ -220,6 +238,7 @@ export class EtcdMetadataStore implements MetadataStore {
         this.campaignKey = key;
         this.logger.info({ nodeId: this.self?.nodeId }, 'elected controller');
         void this.reconcile();
+        this.startLeaderRebalance();
       });
     });
     campaign.on('error', (err) => {
@@ -487,9 +506,43 @@ export class EtcdMetadataStore implements MetadataStore {
     return topic;
   }
 
+  /** As controller, moves leadership back to preferred replicas now and then (see options). */
+  private startLeaderRebalance(): void {
+    const rebalance = this.options.leaderRebalance;
+    if (rebalance?.enabled === false || this.rebalanceTimer !== undefined) return;
+    const intervalMs = rebalance?.checkIntervalMs ?? DEFAULT_LEADER_IMBALANCE_CHECK_MS;
+    this.rebalanceTimer = setInterval(() => {
+      if (this.campaignKey === undefined || this.reconciling) return;
+      this.rebalanceLeaders(rebalance?.imbalancePercent ?? 10).catch((err: unknown) => {
+        this.logger.warn({ err }, 'preferred leader rebalance failed');
+      });
+    }, intervalMs).unref();
+  }
+
+  private async rebalanceLeaders(imbalancePercent: number): Promise<void> {
+    const live = new Set(this.snapshot.brokers.keys());
+    const entries = [...this.snapshot.partitions].map(([key, v]) => [key, v.value] as const);
+    for (const key of preferredElectionsDue(entries, live, imbalancePercent)) {
+      const entry = this.snapshot.partitions.get(key);
+      if (entry === undefined || this.campaignKey === undefined) continue;
+      const slash = key.lastIndexOf('/');
+      const topic = key.slice(0, slash);
+      const partition = Number(key.slice(slash + 1));
+      let next: PartitionState;
+      try {
+        next = electLeader(entry.value, ElectionType.PREFERRED, live);
+      } catch {
+        continue; // The state moved since the scan; the next tick looks again.
+      }
+      const ok = await this.casPartition(topic, partition, entry.modRevision, next, true);
+      this.logger.info({ topic, partition, leader: next.leader, ok }, 'preferred leader restored');
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.rebalanceTimer);
     this.listeners.clear();
     await this.campaign?.resign().catch(() => undefined);
     this.campaignKey = undefined;

@@ -213,3 +213,33 @@ function leadBy(state: PartitionState, leader: number, isr: readonly number[]): 
 function sameList(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((id, i) => b[i] === id);
 }
+
+/**
+ * The partitions whose preferred replica should take leadership back
+ * (`auto.leader.rebalance.enable`): for each broker, once more than `imbalancePercent` of the
+ * partitions it is preferred for are led elsewhere, every one of those whose preferred replica
+ * is alive and in sync. Leadership piles up on survivors after failovers; this spreads it again.
+ */
+export function preferredElectionsDue<K>(
+  partitions: Iterable<readonly [K, PartitionState]>,
+  live: ReadonlySet<number>,
+  imbalancePercent: number,
+): K[] {
+  const byPreferred = new Map<number, { total: number; movable: K[]; elsewhere: number }>();
+  for (const [key, state] of partitions) {
+    const preferred = state.replicas[0];
+    if (preferred === undefined) continue;
+    const entry = byPreferred.get(preferred) ?? { total: 0, movable: [], elsewhere: 0 };
+    entry.total++;
+    if (state.leader !== preferred) {
+      entry.elsewhere++;
+      if (live.has(preferred) && state.isr.includes(preferred)) entry.movable.push(key);
+    }
+    byPreferred.set(preferred, entry);
+  }
+  const due: K[] = [];
+  for (const { total, movable, elsewhere } of byPreferred.values()) {
+    if ((elsewhere * 100) / total > imbalancePercent) due.push(...movable);
+  }
+  return due;
+}

@@ -170,3 +170,38 @@ describe('replica administration in a cluster', () => {
     });
   });
 });
+
+describe('automatic preferred-leader rebalance', () => {
+  let etcd: EtcdProcess;
+  let cluster: TestCluster;
+
+  beforeAll(async () => {
+    etcd = await startEtcd();
+    cluster = await startTestCluster(etcd, 2, { 'leader.imbalance.check.interval.seconds': '1' });
+  });
+  afterAll(async () => {
+    await cluster.close();
+    await etcd.stop();
+  });
+
+  it('gives leadership back to the preferred replica after it returned and caught up', async () => {
+    const view = () => cluster.nodes[1]?.broker?.metadata;
+    await eventually(() => view()?.liveBrokers().length === 2, 10_000, 'both brokers');
+    const admin = await Admin.connect(cluster.bootstrap());
+    try {
+      await admin.createTopic('rebalanced', 0, 0, {}, [[1, 2]]);
+    } finally {
+      await admin.close();
+    }
+    const state = () => view()?.partitionState('rebalanced', 0);
+    await eventually(() => state()?.isr.length === 2, 20_000, 'both replicas in sync');
+    await cluster.stop(1);
+    await eventually(() => state()?.leader === 2, 20_000, 'failover to broker 2');
+    const failedOverEpoch = state()?.leaderEpoch ?? -1;
+    await cluster.start(1);
+    // Broker 1 catches up, rejoins the ISR, and the controller hands leadership back to it.
+    await eventually(() => state()?.leader === 1, 30_000, 'leadership back on broker 1');
+    expect(state()?.leaderEpoch).toBeGreaterThan(failedOverEpoch);
+    expect(state()?.isr).toContain(1);
+  });
+});

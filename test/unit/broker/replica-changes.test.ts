@@ -7,6 +7,7 @@ import {
   completeReassignment,
   electLeader,
   isReassigning,
+  preferredElectionsDue,
   startReassignment,
   targetReplicas,
 } from '../../../core/broker/metadata/replica-changes.js';
@@ -150,5 +151,28 @@ describe('leader elections (KIP-460)', () => {
     expect(codeOf(() => electLeader(offline, ElectionType.UNCLEAN, new Set([5])))).toBe(
       ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE,
     );
+  });
+});
+
+describe('automatic preferred-leader rebalance', () => {
+  const led = (preferred: number, leader: number, isr = [preferred, leader]): PartitionState =>
+    state({ replicas: [preferred, 9], leader, isr });
+
+  it('moves leadership back for a broker over the imbalance threshold, only where it is in sync', () => {
+    const partitions = [
+      ['a', led(1, 1)],
+      ['b', led(1, 2)],
+      ['c', led(1, 2, [2])],
+      ['d', led(2, 2)],
+    ] as const;
+    // Broker 1 is preferred for 3 partitions and leads 1: 67 % imbalance; c is not movable.
+    expect(preferredElectionsDue(partitions, all, 10)).toEqual(['b']);
+    expect(preferredElectionsDue(partitions, new Set([2]), 10)).toEqual([]);
+  });
+
+  it('leaves an imbalance at or under the threshold alone', () => {
+    const partitions = Array.from({ length: 10 }, (_, i) => [i, led(1, i === 0 ? 2 : 1)] as const);
+    expect(preferredElectionsDue(partitions, all, 10)).toEqual([]);
+    expect(preferredElectionsDue(partitions, all, 9)).toEqual([0]);
   });
 });
