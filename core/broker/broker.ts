@@ -168,6 +168,14 @@ export class Broker {
             url: config.metadataStore,
             nodeId: config.nodeId,
             leaseTtlSeconds: Math.max(2, Math.ceil(config.brokerSessionTimeoutMs / 1000)),
+            uncleanLeaderElection: (topic) => {
+              const t = metadata.topics.get(topic);
+              const effective =
+                t === undefined
+                  ? config.logDefaults
+                  : parseLogConfig(t.configs, config.logDefaults);
+              return effective.uncleanLeaderElectionEnable;
+            },
             leaderRebalance: {
               enabled: config.autoLeaderRebalanceEnable,
               checkIntervalMs: config.leaderImbalanceCheckIntervalMs,

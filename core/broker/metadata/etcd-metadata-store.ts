@@ -44,8 +44,11 @@ export interface EtcdMetadataStoreOptions {
   readonly nodeId: number;
   /** The broker's lease TTL: how long after a broker stops answering it counts as dead. */
   readonly leaseTtlSeconds?: number;
-  /** `unclean.leader.election.enable`: off, as Kafka. */
-  readonly uncleanLeaderElection?: boolean;
+  /**
+   * `unclean.leader.election.enable` of a topic (its override, else the broker default; off, as
+   * Kafka): whether the controller may elect an out-of-sync replica when no in-sync one lives.
+   */
+  readonly uncleanLeaderElection?: (topic: string) => boolean;
   /**
    * `auto.leader.rebalance.enable` (default on, as Kafka): how often the controller moves
    * leadership back to preferred replicas, and the per-broker imbalance that triggers it.
@@ -315,9 +318,9 @@ export class EtcdMetadataStore implements MetadataStore {
   private async reconcilePass(): Promise<void> {
     const live = new Set(this.snapshot.brokers.keys());
     for (const [key, { value, modRevision }] of this.snapshot.partitions) {
-      const next =
-        decidePartition(value, live, this.options.uncleanLeaderElection ?? false) ??
-        completeReassignment(value, live);
+      const topicOf = key.slice(0, key.lastIndexOf('/'));
+      const unclean = this.options.uncleanLeaderElection?.(topicOf) ?? false;
+      const next = decidePartition(value, live, unclean) ?? completeReassignment(value, live);
       if (next === undefined) continue;
       const slash = key.lastIndexOf('/');
       const topic = key.slice(0, slash);

@@ -204,4 +204,31 @@ describe('automatic preferred-leader rebalance', () => {
     expect(state()?.leaderEpoch).toBeGreaterThan(failedOverEpoch);
     expect(state()?.isr).toContain(1);
   });
+
+  it('elects an out-of-sync replica only for a topic whose config allows unclean elections', async () => {
+    const admin = await Admin.connect(cluster.bootstrap());
+    try {
+      await admin.createTopic('unclean-ok', 0, 0, { 'unclean.leader.election.enable': 'true' }, [
+        [1, 2],
+      ]);
+      await admin.createTopic('unclean-no', 0, 0, {}, [[1, 2]]);
+    } finally {
+      await admin.close();
+    }
+    const stateOn = (nodeId: number, topic: string) =>
+      cluster.nodes[nodeId - 1]?.broker?.metadata.partitionState(topic, 0);
+    for (const topic of ['unclean-ok', 'unclean-no']) {
+      await eventually(() => stateOn(1, topic)?.isr.length === 2, 20_000, `${topic} in sync`);
+    }
+    await cluster.stop(2);
+    await eventually(() => stateOn(1, 'unclean-ok')?.isr.length === 1, 20_000, 'ISR shrunk');
+    await cluster.stop(1);
+    // Broker 2 comes back alone, behind broker 1: only the topic that allows it gets a leader.
+    await cluster.start(2);
+    await eventually(() => stateOn(2, 'unclean-ok')?.leader === 2, 20_000, 'unclean leader');
+    await eventually(() => stateOn(2, 'unclean-no')?.leader === -1, 20_000, 'offline partition');
+    expect(stateOn(2, 'unclean-ok')?.isr).toEqual([2]);
+    expect(stateOn(2, 'unclean-no')?.isr).toEqual([1]);
+    await cluster.start(1);
+  });
 });
