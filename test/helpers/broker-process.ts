@@ -31,6 +31,14 @@ export function spawnBroker(
       env: { ...process.env, FJORD_LOG_LEVEL: 'info' },
     },
   );
+  // FJORD_BROKER_LOG_DIR keeps every broker's log lines, for diagnosing a failed fault test.
+  const logDir = process.env.FJORD_BROKER_LOG_DIR;
+  if (logDir !== undefined) {
+    const file = fs.createWriteStream(path.join(logDir, `${path.basename(dataDir)}.log`), {
+      flags: 'a',
+    });
+    child.stderr.pipe(file);
+  }
   const exited = new Promise<number | string>((resolve) => {
     child.on('exit', (code, signal) => {
       resolve(signal ?? code ?? -1);

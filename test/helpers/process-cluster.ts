@@ -25,7 +25,11 @@ export interface ProcessNode {
 export interface ProcessCluster {
   readonly nodes: readonly ProcessNode[];
   readonly metadataUrl: string;
-  start(nodeId: number): Promise<BrokerProcess>;
+  /**
+   * Starts broker `nodeId` on its data folder; with `port`, on that port (a broker back on its
+   * old endpoint takes its registration over at once, without waiting out its old lease).
+   */
+  start(nodeId: number, port?: number): Promise<BrokerProcess>;
   /** Sends `signal` and, for SIGKILL/SIGTERM, waits for the exit. */
   signal(nodeId: number, signal: NodeJS.Signals): Promise<void>;
   /** Ports of the running brokers. */
@@ -55,9 +59,10 @@ export async function startProcessCluster(
     if (node === undefined) throw new Error(`no broker ${nodeId}`);
     return node;
   };
-  const start = async (nodeId: number): Promise<BrokerProcess> => {
+  const start = async (nodeId: number, port?: number): Promise<BrokerProcess> => {
     const node = find(nodeId);
     node.process = await spawnBroker(node.dataDir, [
+      ...(port === undefined ? [] : ['--port', String(port)]),
       '--metadata',
       metadataUrl,
       '--broker-id',

@@ -33,6 +33,13 @@ export interface OffsetsLog {
    * broker, or an in-memory log).
    */
   leads?(partition: number): boolean;
+  /**
+   * Resolves once everything appended to `partition` so far is held by its in-sync replicas
+   * (its high watermark reached the log end), or with why not: NOT_LEADER_OR_FOLLOWER,
+   * NOT_ENOUGH_REPLICAS_AFTER_APPEND, REQUEST_TIMED_OUT after `timeoutMs`. Absent: appends are
+   * durable once made (one broker, an in-memory log).
+   */
+  awaitReplicated?(partition: number, timeoutMs: number): Promise<ErrorCode>;
   /** Every record of `partition` from its log start to its high watermark, oldest first. */
   read(partition: number): AsyncIterable<readonly OffsetsRecord[]>;
 }

@@ -15,6 +15,7 @@ import { AssertionError } from '../../util/assert.js';
 import { ErrorCode } from '../../util/error-codes.js';
 import { FjordError } from '../../util/errors.js';
 import type { BrokerContext } from '../broker-context.js';
+import { systemTimers } from '../timers.js';
 import { isErrorCode, leaderPartition } from '../leader-partition.js';
 import { createTopic } from '../topic-admin.js';
 import type { Clock } from '../../util/clock.js';
@@ -102,6 +103,24 @@ export class TopicOffsetsLog implements OffsetsLog {
       { now: timestampMs },
     );
     return handle.appendAsLeader(batch, readBatchHeader(batch, 0)).errorCode;
+  }
+
+  awaitReplicated(partition: number, timeoutMs: number): Promise<ErrorCode> {
+    const handle = leaderPartition(this.broker(), OFFSETS_TOPIC, partition);
+    if (isErrorCode(handle)) return Promise.resolve(handle);
+    const end = handle.log.logEndOffset;
+    if (handle.highWatermark >= end) return Promise.resolve(ErrorCode.NONE);
+    const timers = this.broker().timers ?? systemTimers;
+    return new Promise((resolve) => {
+      const stopTimer = timers.setTimeout(() => {
+        cancel();
+        resolve(ErrorCode.REQUEST_TIMED_OUT);
+      }, timeoutMs);
+      const cancel = handle.awaitHighWatermark(end, (code) => {
+        stopTimer();
+        resolve(code);
+      });
+    });
   }
 
   async *read(partition: number): AsyncGenerator<readonly OffsetsRecord[]> {

@@ -4,6 +4,7 @@
  * the ISR cannot honour, and a leader that stops hands over to an in-sync follower with every
  * acknowledged record; when it returns it truncates against the new leader and rejoins.
  */
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { KafkaConnection } from '../../../core/network/client-connection.js';
@@ -219,5 +220,48 @@ describe('partition replication (in-process brokers, etcd)', () => {
       c.nodes.map((n) => [`broker ${n.nodeId}`, replicaBatches(n.dataDir, 'handover', 0)] as const),
     );
     expect(replicaDivergence(replicas, acked.length)).toEqual([]);
+  });
+
+  it('cluster replication: a committed offset survives its coordinator stopping (the commit waits for the offsets partition ISR)', async () => {
+    const c = (cluster = await startTestCluster(etcd, 3, {
+      'replica.lag.time.max.ms': '3000',
+      'offsets.topic.num.partitions': '1',
+    }));
+    await createTopic(c, 'tracked', 3);
+    const kafka = new Kafka({
+      clientId: 'replication-test',
+      brokers: c.bootstrap().split(','),
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 30, initialRetryTime: 50, maxRetryTime: 500 },
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.setOffsets({
+        groupId: 'durable',
+        topic: 'tracked',
+        partitions: [{ partition: 0, offset: '42' }],
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    const coordinator = c.nodes
+      .find((n) => n.broker !== undefined)
+      ?.broker?.metadata.partitionState('__consumer_offsets', 0)?.leader;
+    expect(coordinator).toBeGreaterThan(0);
+    await c.stop(coordinator ?? -1);
+    const after = new Kafka({
+      clientId: 'replication-test',
+      brokers: c.bootstrap().split(','),
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 30, initialRetryTime: 50, maxRetryTime: 500 },
+    }).admin();
+    await after.connect();
+    try {
+      const fetched = await after.fetchOffsets({ groupId: 'durable', topics: ['tracked'] });
+      expect(fetched[0]?.partitions[0]?.offset).toBe('42');
+    } finally {
+      await after.disconnect();
+    }
   });
 });
