@@ -7,7 +7,7 @@
  * - Membership: the broker's key lives under a lease kept alive in the background; when the lease
  *   is lost (etcd restarted past the TTL, a long pause) the broker registers again with a new one.
  * - Controller: etcd's election API; only the elected broker decides leaders
- *   (controller-decisions.ts), and each decision is a transaction that also requires its
+ *   (cluster-controller.ts), and each decision is a transaction that also requires its
  *   campaign key to still exist, so a controller whose lease expired cannot write.
  * - Every partition or topic change is a compare-and-swap on the record's mod revision.
  */
@@ -23,19 +23,14 @@ import type { Logger } from '../../util/logger.js';
 import type { ReplicaAssignment, TopicMetadata, TopicStore } from '../broker-context.js';
 import { randomUuid } from '../cluster-id.js';
 import type { BrokerRegistration, PartitionState } from './cluster-view.js';
-import { decidePartition, initialPartitionState } from './controller-decisions.js';
+import { initialPartitionState } from './controller-decisions.js';
 import { EMPTY_SNAPSHOT, EtcdKeys, parseSnapshot } from './etcd-snapshot.js';
 import type { MetadataSnapshot, RawKv } from './etcd-snapshot.js';
 import type { MetadataStore } from './metadata-store.js';
 import { assignReplicas } from './placement.js';
 import { EtcdTopicStore } from './etcd-topic-store.js';
 import { ReplicaAdmin } from './replica-admin.js';
-import {
-  ElectionType,
-  completeReassignment,
-  electLeader,
-  preferredElectionsDue,
-} from './replica-changes.js';
+import { ClusterController, type LeaderRebalanceOptions } from './cluster-controller.js';
 
 /** Options of {@link EtcdMetadataStore}. */
 export interface EtcdMetadataStoreOptions {
@@ -53,16 +48,9 @@ export interface EtcdMetadataStoreOptions {
    * `auto.leader.rebalance.enable` (default on, as Kafka): how often the controller moves
    * leadership back to preferred replicas, and the per-broker imbalance that triggers it.
    */
-  readonly leaderRebalance?: {
-    readonly enabled: boolean;
-    readonly checkIntervalMs: number;
-    readonly imbalancePercent: number;
-  };
+  readonly leaderRebalance?: LeaderRebalanceOptions;
   readonly logger: Logger;
 }
-
-/** Kafka's `leader.imbalance.check.interval.seconds` default, 300 s. */
-const DEFAULT_LEADER_IMBALANCE_CHECK_MS = 300_000;
 
 /** Compare-and-swap conflicts an ISR change rereads and retries before giving up. */
 const ALTER_ISR_ATTEMPTS = 5;
@@ -100,9 +88,7 @@ export class EtcdMetadataStore implements MetadataStore {
   private campaignKey: string | undefined;
   private self: BrokerRegistration | undefined;
   private closed = false;
-  private reconciling = false;
-  private rebalanceTimer: NodeJS.Timeout | undefined;
-  private reconcileAgain = false;
+  private readonly controller: ClusterController;
 
   constructor(private readonly options: EtcdMetadataStoreOptions) {
     const { hosts, prefix } = parseEtcdUrl(options.url);
@@ -124,6 +110,17 @@ export class EtcdMetadataStore implements MetadataStore {
     this.ttl = options.leaseTtlSeconds ?? DEFAULT_LEASE_TTL_SECONDS;
     this.logger = options.logger.child({ component: 'etcd-metadata' });
     this.topics = new EtcdTopicStore(this);
+    this.controller = new ClusterController(
+      {
+        snapshot: () => this.snapshot,
+        isController: () => this.campaignKey !== undefined && !this.closed,
+        casPartition: (topic, partition, modRevision, next) =>
+          this.casPartition(topic, partition, modRevision, next, true),
+        uncleanLeaderElection: (topic) => options.uncleanLeaderElection?.(topic) ?? false,
+        logger: this.logger,
+      },
+      options.leaderRebalance,
+    );
     this.replicaAdmin = new ReplicaAdmin({
       view: this,
       isController: () => this.isController,
@@ -240,8 +237,7 @@ export class EtcdMetadataStore implements MetadataStore {
         if (this.campaign !== campaign) return;
         this.campaignKey = key;
         this.logger.info({ nodeId: this.self?.nodeId }, 'elected controller');
-        void this.reconcile();
-        this.startLeaderRebalance();
+        this.controller.onElected();
       });
     });
     campaign.on('error', (err) => {
@@ -286,51 +282,7 @@ export class EtcdMetadataStore implements MetadataStore {
       this.logger.warn({ key }, 'ignoring a malformed metadata record');
     });
     for (const listener of [...this.listeners]) listener();
-    if (this.isController) void this.reconcile();
-  }
-
-  /** As controller: moves every partition whose leader or ISR members died (see decidePartition). */
-  private async reconcile(): Promise<void> {
-    if (this.campaignKey === undefined) return;
-    if (this.reconciling) {
-      // A change arrived mid-pass (a broker died): pass again over the newer snapshot after it.
-      this.reconcileAgain = true;
-      return;
-    }
-    this.reconciling = true;
-    try {
-      do {
-        this.reconcileAgain = false;
-        await this.reconcilePass();
-      } while (this.passRequested());
-    } catch (err) {
-      this.logger.warn({ err }, 'controller pass failed');
-    } finally {
-      this.reconciling = false;
-    }
-  }
-
-  /** Whether a change arrived during the last pass and this broker is still the controller. */
-  private passRequested(): boolean {
-    return this.reconcileAgain && this.campaignKey !== undefined && !this.closed;
-  }
-
-  private async reconcilePass(): Promise<void> {
-    const live = new Set(this.snapshot.brokers.keys());
-    for (const [key, { value, modRevision }] of this.snapshot.partitions) {
-      const topicOf = key.slice(0, key.lastIndexOf('/'));
-      const unclean = this.options.uncleanLeaderElection?.(topicOf) ?? false;
-      const next = decidePartition(value, live, unclean) ?? completeReassignment(value, live);
-      if (next === undefined) continue;
-      const slash = key.lastIndexOf('/');
-      const topic = key.slice(0, slash);
-      const partition = Number(key.slice(slash + 1));
-      const ok = await this.casPartition(topic, partition, modRevision, next, true);
-      this.logger.info(
-        { topic, partition, from: value, to: next, ok },
-        'controller moved partition',
-      );
-    }
+    if (this.isController) void this.controller.reconcile();
   }
 
   /**
@@ -509,43 +461,10 @@ export class EtcdMetadataStore implements MetadataStore {
     return topic;
   }
 
-  /** As controller, moves leadership back to preferred replicas now and then (see options). */
-  private startLeaderRebalance(): void {
-    const rebalance = this.options.leaderRebalance;
-    if (rebalance?.enabled === false || this.rebalanceTimer !== undefined) return;
-    const intervalMs = rebalance?.checkIntervalMs ?? DEFAULT_LEADER_IMBALANCE_CHECK_MS;
-    this.rebalanceTimer = setInterval(() => {
-      if (this.campaignKey === undefined || this.reconciling) return;
-      this.rebalanceLeaders(rebalance?.imbalancePercent ?? 10).catch((err: unknown) => {
-        this.logger.warn({ err }, 'preferred leader rebalance failed');
-      });
-    }, intervalMs).unref();
-  }
-
-  private async rebalanceLeaders(imbalancePercent: number): Promise<void> {
-    const live = new Set(this.snapshot.brokers.keys());
-    const entries = [...this.snapshot.partitions].map(([key, v]) => [key, v.value] as const);
-    for (const key of preferredElectionsDue(entries, live, imbalancePercent)) {
-      const entry = this.snapshot.partitions.get(key);
-      if (entry === undefined || this.campaignKey === undefined) continue;
-      const slash = key.lastIndexOf('/');
-      const topic = key.slice(0, slash);
-      const partition = Number(key.slice(slash + 1));
-      let next: PartitionState;
-      try {
-        next = electLeader(entry.value, ElectionType.PREFERRED, live);
-      } catch {
-        continue; // The state moved since the scan; the next tick looks again.
-      }
-      const ok = await this.casPartition(topic, partition, entry.modRevision, next, true);
-      this.logger.info({ topic, partition, leader: next.leader, ok }, 'preferred leader restored');
-    }
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.rebalanceTimer);
+    this.controller.stop();
     this.listeners.clear();
     await this.campaign?.resign().catch(() => undefined);
     this.campaignKey = undefined;
