@@ -90,6 +90,11 @@ export interface StreamsConfig {
   readonly 'application.server'?: string;
   /** Where persistent state stores keep their files; default none (in-memory stores only). */
   readonly 'state.dir'?: string;
+  /**
+   * Standby replicas per task: other instances keep warm copies of the task's stores by
+   * reading their changelogs, so a failover restores only the tail; default 0.
+   */
+  readonly 'num.standby.replicas'?: number | string;
   /** Kafka consumer configs, e.g. `consumer.max.poll.records`, `consumer.session.timeout.ms`. */
   readonly [consumerKey: `consumer.${string}`]: unknown;
   /** Kafka producer configs, e.g. `producer.linger.ms`, `producer.compression.type`. */
@@ -117,6 +122,7 @@ export interface ResolvedStreamsConfig extends ClientOverrides {
   readonly repartitionPurgeIntervalMs: number;
   readonly applicationServer: { readonly host: string; readonly port: number } | undefined;
   readonly stateDir: string | undefined;
+  readonly numStandbyReplicas: number;
 }
 
 /** Kafka Streams' at-least-once default. */
@@ -130,6 +136,7 @@ const TOP_LEVEL_KEYS: ReadonlySet<string> = new Set([
   'client.id',
   'commit.interval.ms',
   'num.stream.threads',
+  'num.standby.replicas',
   'default.key.serde',
   'default.value.serde',
   'default.timestamp.extractor',
@@ -268,6 +275,7 @@ export function parseStreamsConfig(config: StreamsConfig): ResolvedStreamsConfig
           ),
     applicationServer: hostPort(c['application.server']),
     stateDir: optionalString(c['state.dir'], 'state.dir'),
+    numStandbyReplicas: intValue(c['num.standby.replicas'] ?? 0, 'num.standby.replicas', 0),
     ...parseClientOverrides(c),
   };
 }

@@ -13,7 +13,7 @@ import {
   type ConsumerRecord,
   type EmbeddedBroker,
 } from '../../core/index.js';
-import type { StreamsMetrics } from '../../streams/runtime/streams-app.js';
+import type { StreamsMetrics } from '../../streams/runtime/streams-app-options.js';
 import { FAST_GROUP_PROPS, LineProcess, waitUntil } from './groups.js';
 import type { StreamsProcessArgs } from './streams-app-process.js';
 import { orderOf } from './streams-pipelines.js';
