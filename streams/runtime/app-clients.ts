@@ -64,6 +64,7 @@ export class AppClients {
     const reader = clusterChangelogReader(admin, {
       bootstrap: c.bootstrap,
       clientId: restoreClientId,
+      signal: p.signal,
     });
     p.stores.connect(reader);
     const standbyClientId = `${c.clientId}-standby-consumer`;

@@ -28,6 +28,8 @@ export interface AppLifecycle {
   readonly logger: Logger;
   readonly clock: Clock;
   failed(): boolean;
+  /** Whether the app is stopping (closing or failed). */
+  stopping(): boolean;
   fail(err: unknown): void;
   /** A rebalance began or took tasks away. */
   rebalancing(): void;
@@ -149,6 +151,7 @@ export function buildAppParts(
     standbys,
     logger,
     failed: () => app.failed(),
+    stopping: () => app.stopping(),
     fail: (err) => {
       app.fail(err);
     },

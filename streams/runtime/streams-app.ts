@@ -76,6 +76,7 @@ export class StreamsApp {
       logger: this.logger,
       clock: this.clock,
       failed: () => this.failure !== undefined,
+      stopping: () => this.stop.signal.aborted,
       fail: (err) => {
         this.fail(asError(err));
       },

@@ -26,6 +26,8 @@ export interface AssignmentHost {
   readonly logger: Logger;
   /** Whether the app failed (it then commits nothing and starts no task). */
   failed(): boolean;
+  /** Whether the app is stopping (closing or failed). */
+  stopping(): boolean;
   fail(err: unknown): void;
   /** A rebalance took tasks away or is under way. */
   rebalancing(): void;
@@ -69,6 +71,7 @@ export class TaskAssignment {
         fail: (err) => {
           host.fail(err);
         },
+        stopping: () => host.stopping(),
       },
       host.logger,
     );

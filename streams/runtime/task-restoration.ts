@@ -6,7 +6,8 @@
  * restored from their changelogs and the committed partition times are read; then each task
  * still assigned is initialized (its processors' `init()` sees the restored stores) and its
  * partitions resumed. A task revoked while it restores is closed when its batch is done, since
- * its stores are being written by the restore until then.
+ * its stores are being written by the restore until then. A restore cut short because the app
+ * stops (its tasks closed, its reader aborted) is not reported as a failure.
  */
 import type { Logger } from '../../core/index.js';
 
@@ -28,6 +29,8 @@ export interface RestorationHost {
   /** Every task is restored (the app may report RUNNING). */
   idle(): void;
   fail(err: unknown): void;
+  /** Whether the app is stopping: a restore cut short then is no failure. */
+  stopping(): boolean;
 }
 
 /**
@@ -87,7 +90,7 @@ export class TaskRestoration {
         }
       }
     } catch (err) {
-      this.host.fail(err);
+      if (!this.host.stopping()) this.host.fail(err);
     } finally {
       for (const task of tasks) {
         this.pending.delete(task);

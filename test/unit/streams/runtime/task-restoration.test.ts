@@ -53,6 +53,7 @@ describe('TaskRestoration', () => {
         fail: (err) => {
           throw err;
         },
+        stopping: () => false,
       },
       silentLogger,
     );
