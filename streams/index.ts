@@ -146,12 +146,12 @@ export {
 } from './testing/test-topics.js';
 
 // Runtime: running a topology against a Kafka-protocol cluster
-export {
-  StreamsApp,
-  type StreamsAppOptions,
-  type StreamsMetrics,
-  type CloseOptions,
-} from './runtime/streams-app.js';
+export { StreamsApp } from './runtime/streams-app.js';
+export type {
+  StreamsAppOptions,
+  StreamsMetrics,
+  CloseOptions,
+} from './runtime/streams-app-options.js';
 export type { StreamsConfig, ProcessingGuarantee } from './runtime/streams-config.js';
 export type { StoreLag } from './runtime/app-stores.js';
 export type { KeyMetadata } from './runtime/key-metadata.js';

@@ -6,10 +6,14 @@
  * nodes feed one merge node, the joined stream. Both sides run in one task per partition, so
  * their topics must have equal partition counts (co-partitioning, checked by the runners).
  */
-import type { Serde } from '../serde/index.js';
+import { Serdes, type Serde } from '../serde/index.js';
 import { Stores } from '../state/index.js';
+import { jsonEnvelopeSerde } from '../operators/windows/buffer-record-serde.js';
 import type { JoinWindows } from '../operators/windows/join-windows.js';
-import { streamJoinNodes } from '../operators/windows/stream-stream-join-node.js';
+import {
+  streamJoinNodes,
+  type UnmatchedEntry,
+} from '../operators/windows/stream-stream-join-node.js';
 import type { JoinKind } from '../operators/windows/stream-stream-joiner.js';
 import { droppedRecordsOf } from '../runtime/dropped-records.js';
 
@@ -106,6 +110,16 @@ export function windowedJoin<K, V1, V2, VR>(
       options.rightValue ?? rs.valueSerde,
     ),
   );
+  // Left and outer joins hold unmatched records back: in a store, so a moved task keeps them.
+  const shared = kind === 'inner' ? undefined : `${names.this}-shared-store`;
+  if (shared !== undefined)
+    t.addStateStore(
+      Stores.keyValueStoreBuilder(
+        shared,
+        Serdes.string(),
+        jsonEnvelopeSerde<UnmatchedEntry>('join-unmatched'),
+      ),
+    );
   const late = {
     left: { counter: droppedRecordsOf(t), sink: undefined as string | undefined },
     right: { counter: droppedRecordsOf(t), sink: undefined as string | undefined },
@@ -118,8 +132,14 @@ export function windowedJoin<K, V1, V2, VR>(
     joiner,
     keyId: keyIdentity(keySerde),
     late,
+    ...(shared === undefined ? {} : { sharedStore: shared }),
+    serdes: {
+      key: keySerde,
+      left: options.leftValue ?? ls.valueSerde,
+      right: options.rightValue ?? rs.valueSerde,
+    },
   });
-  const storeNames = [stores.left, stores.right];
+  const storeNames = [stores.left, stores.right, ...(shared === undefined ? [] : [shared])];
   t.addNode({
     kind: 'processor',
     name: names.this,

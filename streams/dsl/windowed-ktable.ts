@@ -2,9 +2,11 @@
  * The result of a windowed aggregation: a `KTable<Windowed<K>, V>` that also knows its windows'
  * grace, so it can be suppressed until its windows close (one final result per window).
  */
-import type { Serde } from '../serde/index.js';
-import type { Change } from '../operators/table/change.js';
-import { suppressNode } from '../operators/windows/suppress-node.js';
+import { Serdes, type Serde } from '../serde/index.js';
+import { Stores } from '../state/index.js';
+import { changeSerde, type Change } from '../operators/table/change.js';
+import { jsonEnvelopeSerde } from '../operators/windows/buffer-record-serde.js';
+import { suppressNode, type SuppressEntry } from '../operators/windows/suppress-node.js';
 import type { Suppressed } from '../operators/windows/suppressed.js';
 import type { Windowed } from '../state/index.js';
 
@@ -64,12 +66,24 @@ export class WindowedKTable<K, V> extends KTable<Windowed<K>, V> {
     const name = suppressed.name ?? ctx.newName('KTABLE-SUPPRESS-');
     const keySerde = this.innerKeySerde;
     const valueSerde = state.valueSerde as Serde<unknown> | undefined;
+    // The buffer is a store with a changelog, so a moved or restarted task loses nothing.
+    const storeName = `${name}-store`;
+    ctx.topology.addStateStore(
+      Stores.keyValueStoreBuilder(
+        storeName,
+        Serdes.string(),
+        jsonEnvelopeSerde<SuppressEntry>('suppress-entry'),
+      ),
+    );
     ctx.topology.addNode({
       kind: 'processor',
       name,
       parents: [state.node],
-      stores: [],
+      stores: [storeName],
       create: suppressNode({
+        storeName,
+        ...(state.keySerde === undefined ? {} : { keySerde: state.keySerde }),
+        ...(valueSerde === undefined ? {} : { valueSerde: changeSerde(valueSerde) }),
         suppressed,
         window: this.closing,
         keyId: keyIdentity(keySerde as Serde<unknown> | undefined),

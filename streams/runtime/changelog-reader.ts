@@ -6,6 +6,7 @@
 import { Consumer, type Admin } from '../../core/index.js';
 
 import type { ChangelogRange, ChangelogReader } from './state-restorer.js';
+import { StreamsError } from './streams-error.js';
 
 /**
  * A changelog reader over core's Admin and Consumer.
@@ -17,7 +18,12 @@ import type { ChangelogRange, ChangelogReader } from './state-restorer.js';
  */
 export function clusterChangelogReader(
   admin: Admin,
-  options: { readonly bootstrap: string; readonly clientId: string },
+  options: {
+    readonly bootstrap: string;
+    readonly clientId: string;
+    /** Aborted when the app stops: a read in progress rejects instead of running on. */
+    readonly signal?: AbortSignal;
+  },
 ): ChangelogReader {
   return {
     async endOffsets(topic, partitions) {
@@ -33,7 +39,7 @@ export function clusterChangelogReader(
       });
       try {
         await consumer.connect();
-        await readAll(consumer, ranges, onRecords);
+        await readAll(consumer, ranges, onRecords, options.signal);
       } finally {
         await consumer.close();
       }
@@ -45,11 +51,13 @@ async function readAll(
   consumer: Consumer,
   ranges: readonly ChangelogRange[],
   onRecords: Parameters<ChangelogReader['read']>[1],
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const pending = new Map(ranges.map((r) => [`${r.topic}\u0000${r.partition}`, r]));
   consumer.assign(ranges.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.from })));
   while (pending.size > 0) {
-    const batch = await consumer.poll();
+    const batch = await consumer.poll(signal);
+    if (signal?.aborted === true) throw new StreamsError('restore aborted: the app is stopping');
     if (batch !== undefined) onRecords(batch.topic, batch.partition, batch.records);
     for (const [k, r] of pending) {
       // A compacted changelog has offset gaps: the position, not the last record, says when done.

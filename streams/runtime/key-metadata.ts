@@ -8,6 +8,8 @@
  */
 import { partitionForKey, type Admin } from '../../core/index.js';
 
+import { resolveTopic, type RunnableTopology } from './runnable-topology.js';
+
 /** Marks the advertised `application.server` in a consumer client id. */
 export const SERVER_MARK = '@';
 
@@ -69,4 +71,26 @@ export async function findKeyOwner(
     if (server !== undefined) return { ...server, partition, task: `${subtopology}_${partition}` };
   }
   return undefined;
+}
+
+/**
+ * The owner of `key` in store `name` of `topology`: the key's partition of the store's
+ * sub-topology's first source topic, and the member holding that task; undefined when no
+ * sub-topology has the store or the key serializes to null.
+ */
+export async function storeKeyOwner<K>(
+  admin: Admin,
+  topology: RunnableTopology,
+  applicationId: string,
+  name: string,
+  serialize: (key: K, ctx: { topic: string }) => Buffer | null,
+  key: K,
+): Promise<KeyMetadata | undefined> {
+  const sub = topology.subtopologies.find((s) => s.stores?.includes(name));
+  const source = sub?.sourceTopics[0];
+  if (sub === undefined || source === undefined) return undefined;
+  const topic = resolveTopic(source, applicationId);
+  const bytes = serialize(key, { topic });
+  if (bytes === null) return undefined;
+  return findKeyOwner(admin, applicationId, sub.id, topic, bytes);
 }

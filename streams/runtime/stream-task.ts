@@ -1,73 +1,32 @@
 /**
- * A task: one partition of one sub-topology, wired into RxJS (see task-graph.ts). It
+ * A task: one partition of one sub-topology, wired into RxJS (see task-graph.ts). Its stores
+ * exist from creation, so the runner can restore them; its processors are created, and their
+ * `init()` runs, only in {@link StreamTask.initialize}, once the stores are restored (as in Kafka
+ * Streams, where a task is RESTORING until then), so `init()` sees restored state. It
  * deserializes each input record, advances stream time (the largest event time seen), pushes
  * the record through the graph synchronously, fires due stream-time punctuators, and routes
  * every failure to the error handlers. A handler answering `fail`, an exception in a user RxJS
  * operator, or a record reaching a sink outside processing (an asynchronous operator) kills the
  * task: `process` throws a {@link StreamsError} then and on every later call.
  */
-import type { Subject, Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
 
 import { ConfigError, type ConsumerRecord, type Logger } from '../../core/index.js';
-import { SerdeError, type Serde } from '../serde/index.js';
 
 import type { AnyRecord, NodeContext } from './node-context.js';
 import type { Cancellable, Punctuator, PunctuationType, RecordContext } from './processor.js';
 import { PunctuationQueue } from './punctuation-queue.js';
-import { serdeContext, toStreamHeaders } from './record-headers.js';
-import { resolveTopic } from './runnable-topology.js';
 import { sinkWriter } from './sink-node.js';
-import type { StreamRecord } from './stream-record.js';
 import { asError, StreamsError } from './streams-error.js';
 import { TaskFailures } from './task-failures.js';
+import { serdesOf, TaskInput } from './task-input.js';
 import { wireTaskGraph } from './task-graph.js';
 import { TaskStores } from './task-stores.js';
-import {
-  taskName,
-  type Task,
-  type TaskEnvironment,
-  type TaskId,
-  type TaskStore,
-  type TimestampExtractor,
-} from './task.js';
-import type { SinkNodeSpec, SourceNodeSpec, SubtopologyPlan } from './topology-nodes.js';
+import { taskName, type Task, type TaskEnvironment, type TaskId, type TaskStore } from './task.js';
+import type { SubtopologyPlan } from './topology-nodes.js';
 
-interface SourceRuntime {
-  readonly spec: SourceNodeSpec;
-  readonly subject: Subject<AnyRecord>;
-  readonly keySerde: Serde<unknown>;
-  readonly valueSerde: Serde<unknown>;
-  /** Undefined: the record's own timestamp. */
-  readonly extractor: TimestampExtractor | undefined;
-}
-
-type Phase = 'idle' | 'processing' | 'punctuating' | 'closed';
-
-/**
- * The serdes of a source or sink: its own, else the runner's defaults, else those inherited from
- * upstream; none is a {@link ConfigError} naming the node.
- */
-function serdesOf(
-  node: SourceNodeSpec | SinkNodeSpec,
-  env: TaskEnvironment,
-): { keySerde: Serde<unknown>; valueSerde: Serde<unknown> } {
-  const pick = (
-    side: 'key' | 'value',
-    own: Serde<unknown> | undefined,
-    fallback: Serde<unknown> | undefined,
-  ) => {
-    const serde = own ?? fallback ?? node.inherited?.[side];
-    if (serde === undefined)
-      throw new ConfigError(
-        `${node.kind} ${node.name} (${side}): no serde given, none known upstream and no default set`,
-      );
-    return serde;
-  };
-  return {
-    keySerde: pick('key', node.keySerde, env.defaultKeySerde),
-    valueSerde: pick('value', node.valueSerde, env.defaultValueSerde),
-  };
-}
+/** `restoring`: created, stores being restored, processors not created yet. */
+type Phase = 'restoring' | 'idle' | 'processing' | 'punctuating' | 'closed';
 
 /**
  * The {@link Task} a {@link Topology} creates.
@@ -85,14 +44,13 @@ export class StreamTask implements Task {
   private readonly name: string;
   private readonly logger: Logger;
   private streamTime = -1;
-  private readonly sources = new Map<string, SourceRuntime>();
-  private readonly partitionTimes = new Map<string, number>();
+  private readonly input: TaskInput;
   private readonly streamPunctuation = new PunctuationQueue();
   private readonly wallPunctuation = new PunctuationQueue();
   private readonly closeHooks: (() => void)[] = [];
-  private readonly subscription: Subscription;
-  private phase: Phase = 'idle';
-  private input: ConsumerRecord | undefined;
+  private subscription: Subscription | undefined;
+  private phase: Phase = 'restoring';
+  private consumed: ConsumerRecord | undefined;
   /** The deserialized input being processed, and its record context once asked for. */
   private current: AnyRecord | undefined;
   private context: RecordContext | undefined;
@@ -102,7 +60,7 @@ export class StreamTask implements Task {
   private readonly connected = new Map<string, readonly string[]>();
 
   constructor(
-    plan: SubtopologyPlan,
+    private readonly plan: SubtopologyPlan,
     id: TaskId,
     private readonly env: TaskEnvironment,
   ) {
@@ -110,9 +68,10 @@ export class StreamTask implements Task {
     this.name = taskName(id);
     this.logger = env.logger; // the runner binds the task to it
     this.failures = new TaskFailures(this.name, env.errors, env.logger);
+    this.input = new TaskInput(this.name, env);
     for (const node of plan.nodes)
       if (node.kind === 'processor') this.connected.set(node.name, node.stores);
-    // Stores exist before the graph is wired: processors may look them up in init().
+    // Stores exist from creation, so the runner restores them before initialize() wires the graph.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const task = this;
     this.stores = new TaskStores(plan.stores, {
@@ -124,7 +83,19 @@ export class StreamTask implements Task {
         return task.streamTime;
       },
     });
-    const graph = wireTaskGraph(plan, {
+  }
+
+  /**
+   * Creates the processors (running their `init()`) on the restored stores, and seeds stream
+   * time with the partition times committed for the task's inputs (full topic name → ms), so
+   * windows and suppression go on where the task's previous owner left them.
+   */
+  initialize(partitionTimes: ReadonlyMap<string, number> = new Map()): void {
+    if (this.phase !== 'restoring') return;
+    this.streamTime = Math.max(this.streamTime, this.input.seed(partitionTimes));
+    this.phase = 'idle';
+    const env = this.env;
+    const graph = wireTaskGraph(this.plan, {
       nodeContext: (name, children) => this.nodeContext(name, children),
       sinkWriter: (spec) =>
         sinkWriter(spec, {
@@ -134,7 +105,7 @@ export class StreamTask implements Task {
           recordContext: () => this.recordContext(),
           accepting: (sink) => this.accepting(sink),
           failed: (sink, error, record, output) => {
-            this.failures.production(sink, error, record, this.input, output);
+            this.failures.production(sink, error, record, this.consumed, output);
           },
         }),
       pipelineError: (error) => {
@@ -142,20 +113,17 @@ export class StreamTask implements Task {
       },
     });
     this.subscription = graph.subscription;
-    for (const node of plan.nodes) {
-      const subject = graph.sources.get(node.name);
-      if (node.kind !== 'source' || subject === undefined) continue;
-      const runtime: SourceRuntime = {
-        spec: node,
-        subject,
-        ...serdesOf(node, env),
-        extractor:
-          node.timestampExtractor ??
-          (node.topics.some((t) => t.internal) ? undefined : env.timestampExtractor),
-      };
-      for (const topic of node.topics)
-        this.sources.set(resolveTopic(topic, env.applicationId), runtime);
-    }
+    this.input.connect(this.plan, graph.sources);
+  }
+
+  /** Whether {@link StreamTask.initialize} ran (the task may process). */
+  get initialized(): boolean {
+    return this.phase !== 'restoring' && this.subscription !== undefined;
+  }
+
+  /** The partition time of input `topic` (full name); -1 before its first record. */
+  partitionTimeMs(topic: string): number {
+    return this.input.partitionTimeMs(topic);
   }
 
   /** The largest event time this task has seen; -1 before its first record. */
@@ -177,7 +145,7 @@ export class StreamTask implements Task {
 
   /** The record context of the input being processed (built on first use); undefined in punctuators. */
   private recordContext(): RecordContext | undefined {
-    const input = this.input;
+    const input = this.consumed;
     const current = this.current;
     if (input === undefined || current === undefined) return undefined;
     this.context ??= {
@@ -192,13 +160,13 @@ export class StreamTask implements Task {
 
   process(record: ConsumerRecord): void {
     this.assertIdle();
-    const source = this.sources.get(record.topic);
+    const source = this.input.source(record.topic);
     if (source === undefined)
       throw this.failures.die(
         new StreamsError(`task ${this.name} reads no topic ${record.topic}`, { taskId: this.name }),
       );
     this.phase = 'processing';
-    this.input = record;
+    this.consumed = record;
     try {
       const input = this.deserialize(source, record);
       if (input === undefined) return;
@@ -206,12 +174,12 @@ export class StreamTask implements Task {
       this.current = input;
       source.subject.next(input);
       this.current = undefined;
-      this.input = undefined;
+      this.consumed = undefined;
       if (this.failures.fatal === undefined)
         this.streamPunctuation.punctuate(this.streamTime, this.runPunctuator);
     } finally {
       this.phase = 'idle';
-      this.input = undefined;
+      this.consumed = undefined;
       this.current = undefined;
       this.context = undefined;
     }
@@ -219,6 +187,7 @@ export class StreamTask implements Task {
   }
 
   punctuateWallClock(nowMs: number): void {
+    if (this.phase === 'restoring') return; // no processors yet: nothing is scheduled
     this.assertIdle();
     this.wallPunctuation.punctuate(nowMs, this.runPunctuator);
     if (this.failures.fatal !== undefined) throw this.failures.fatal;
@@ -238,7 +207,7 @@ export class StreamTask implements Task {
         failure ??= err;
       }
     }
-    this.subscription.unsubscribe();
+    this.subscription?.unsubscribe();
     const storeFailure = this.stores.close();
     if (storeFailure !== undefined) {
       this.logger.error({ err: asError(storeFailure) }, 'closing a state store failed');
@@ -255,42 +224,27 @@ export class StreamTask implements Task {
     if (this.failures.fatal !== undefined) throw this.failures.fatal;
     if (this.phase === 'closed')
       throw new StreamsError(`task ${this.name} is closed`, { taskId: this.name });
+    if (this.phase === 'restoring')
+      throw new StreamsError(`task ${this.name} is restoring: initialize() it first`, {
+        taskId: this.name,
+      });
     if (this.phase !== 'idle')
       throw new StreamsError(`task ${this.name}: process/punctuate called re-entrantly`, {
         taskId: this.name,
       });
   }
 
-  private deserialize(source: SourceRuntime, record: ConsumerRecord): AnyRecord | undefined {
-    let key: unknown;
-    let value: unknown;
-    let timestamp: number;
-    let headers;
+  private deserialize(
+    source: NonNullable<ReturnType<TaskInput['source']>>,
+    record: ConsumerRecord,
+  ): AnyRecord | undefined {
     try {
-      headers = toStreamHeaders(record.headers);
-      const ctx = serdeContext(record.topic, headers);
-      key = decode(source.keySerde, record.key, ctx, 'key');
-      value = decode(source.valueSerde, record.value, ctx, 'value');
-      const partitionTime = this.partitionTimes.get(record.topic) ?? -1;
-      timestamp =
-        source.extractor === undefined ? record.timestamp : source.extractor(record, partitionTime);
-      if (!Number.isFinite(timestamp) || timestamp < 0)
-        throw new StreamsError(
-          `record ${record.topic}-${record.partition}@${record.offset} has an invalid timestamp ${timestamp}; ` +
-            'use a timestamp extractor that returns a non-negative epoch ms',
-          { taskId: this.name, nodeName: source.spec.name },
-        );
-      if (timestamp > partitionTime) this.partitionTimes.set(record.topic, timestamp);
+      return this.input.deserialize(source, record);
     } catch (err) {
       const fatal = this.failures.deserialization(err, record);
       if (fatal !== undefined) throw fatal;
       return undefined;
     }
-    const position = { topic: record.topic, partition: record.partition, offset: record.offset };
-    return { key, value, headers, timestamp, source: position } satisfies StreamRecord<
-      unknown,
-      unknown
-    >;
   }
 
   private nodeContext(nodeName: string, children: readonly string[]): NodeContext {
@@ -314,7 +268,7 @@ export class StreamTask implements Task {
       onClose: (hook) => {
         this.closeHooks.push(hook);
       },
-      userError: (error) => this.failures.processing(nodeName, error, this.input),
+      userError: (error) => this.failures.processing(nodeName, error, this.consumed),
       getStateStore: (name) => this.stores.get(name, nodeName, this.connected.get(nodeName) ?? []),
       getGlobalStore: (name) => {
         if (env.globalStores === undefined)
@@ -359,7 +313,7 @@ export class StreamTask implements Task {
     try {
       callback(timestampMs);
     } catch (err) {
-      this.failures.processing(nodeName, err, this.input);
+      this.failures.processing(nodeName, err, this.consumed);
     } finally {
       this.phase = previous;
     }
@@ -380,18 +334,5 @@ export class StreamTask implements Task {
       ),
     );
     return false;
-  }
-}
-
-function decode(
-  serde: Serde<unknown>,
-  data: Buffer | null,
-  ctx: ReturnType<typeof serdeContext>,
-  side: 'key' | 'value',
-): unknown {
-  try {
-    return serde.deserialize(data, ctx);
-  } catch (err) {
-    throw err instanceof SerdeError ? err.withSide(side) : err;
   }
 }

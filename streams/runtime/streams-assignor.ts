@@ -8,6 +8,11 @@
  * owner's assignment; the old owner sees it gone, revokes it (flushing and committing), rejoins,
  * and the follow-up rebalance hands it over. A task is therefore never processed by two members
  * at once, and a moving task's offsets are committed before it moves.
+ *
+ * With `num.standby.replicas` n > 0, each task also gets n standby replicas on members other
+ * than its active owner (each on a different member, the least loaded first): they keep warm
+ * copies of its stores. Standbys travel in the assignment's userData (see
+ * {@link encodeStandbyTasks}), since a standby is a task, not a partition of the subscription.
  */
 import type { Assignor, MemberSubscription, TopicPartition } from '../../core/index.js';
 
@@ -139,6 +144,71 @@ function load(placed: ReadonlyMap<string, readonly TaskSlot[]>, m: MemberSubscri
 }
 
 /**
+ * The assignment userData naming a member's standby tasks: `{"v":1,"standby":["0_1",...]}`.
+ *
+ * @example
+ * ```ts
+ * encodeStandbyTasks(['0_1']).toString(); // '{"v":1,"standby":["0_1"]}'
+ * ```
+ */
+export function encodeStandbyTasks(tasks: readonly string[]): Buffer {
+  return Buffer.from(JSON.stringify({ v: 1, standby: tasks }), 'utf8');
+}
+
+/** The standby tasks in assignment userData; none when it holds none (or another format). */
+export function decodeStandbyTasks(userData: Buffer | null): string[] {
+  if (userData === null || userData.length === 0) return [];
+  try {
+    const parsed = JSON.parse(userData.toString('utf8')) as { v?: unknown; standby?: unknown };
+    if (parsed.v !== 1 || !Array.isArray(parsed.standby)) return [];
+    return parsed.standby.filter((t): t is string => typeof t === 'string');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Places `replicas` standbys of every task on members other than its active owner, one per
+ * member, each on the member with the fewest tasks (active and standby) so far.
+ */
+export function placeStandbys(
+  members: readonly MemberSubscription[],
+  placed: ReadonlyMap<string, readonly TaskSlot[]>,
+  replicas: number,
+): Map<string, string[]> {
+  const eligible = [...members]
+    .filter((m) => m.topics.length > 0)
+    .sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
+  const standby = new Map<string, string[]>(members.map((m) => [m.memberId, []]));
+  const loadOf = (id: string): number =>
+    (placed.get(id)?.length ?? 0) + (standby.get(id)?.length ?? 0);
+  // Task by task in task order (not member by member), so the greedy choice stays balanced.
+  const byTask = [...placed]
+    .flatMap(([owner, tasks]) => tasks.map((task) => ({ owner, task })))
+    .sort((x, y) =>
+      x.task.id.partition !== y.task.id.partition
+        ? x.task.id.partition - y.task.id.partition
+        : x.task.id.subtopology - y.task.id.subtopology,
+    );
+  byTask.forEach(({ owner, task }, i) => {
+    const holders = new Set([owner]);
+    // Ties go round-robin from the task's position, so no member collects every tie.
+    const at = i % eligible.length;
+    const order = [...eligible.slice(at), ...eligible.slice(0, at)];
+    for (let r = 0; r < replicas; r++) {
+      let best: MemberSubscription | undefined;
+      for (const m of order)
+        if (!holders.has(m.memberId) && subscribesAll(m, task))
+          if (best === undefined || loadOf(m.memberId) < loadOf(best.memberId)) best = m;
+      if (best === undefined) break;
+      holders.add(best.memberId);
+      standby.get(best.memberId)?.push(task.name);
+    }
+  });
+  return standby;
+}
+
+/**
  * The assignor for a topology whose sub-topology `s` reads `sourceTopics.get(s)` (full topic
  * names, internal topics with the application id prefix).
  *
@@ -148,13 +218,25 @@ function load(placed: ReadonlyMap<string, readonly TaskSlot[]>, m: MemberSubscri
  * new Consumer({ bootstrap, groupId: 'app', assignors: [assignor], enableAutoCommit: false });
  * ```
  */
-export function streamsAssignor(sourceTopics: ReadonlyMap<number, readonly string[]>): Assignor {
+export function streamsAssignor(
+  sourceTopics: ReadonlyMap<number, readonly string[]>,
+  standbyReplicas = 0,
+): Assignor {
+  let standbys = new Map<string, string[]>();
   return {
     name: STREAMS_ASSIGNOR_NAME,
     protocols: ['COOPERATIVE'],
+    assignmentUserData: (memberId) => {
+      const tasks = standbys.get(memberId) ?? [];
+      return tasks.length === 0 ? null : encodeStandbyTasks(tasks);
+    },
     assign(members, partitionsPerTopic) {
       const tasks = tasksOf(sourceTopics, partitionsPerTopic);
       const placed = placeTasks(members, tasks);
+      standbys =
+        standbyReplicas > 0
+          ? placeStandbys(members, placed, standbyReplicas)
+          : new Map<string, string[]>();
       const claims = claimsOf(members);
       const result = new Map<string, TopicPartition[]>();
       for (const m of members) {

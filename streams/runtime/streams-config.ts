@@ -100,6 +100,11 @@ export interface StreamsConfig {
    * it (every update is written through).
    */
   readonly 'statestore.cache.max.bytes'?: number | string;
+  /**
+   * Standby replicas per task: other instances keep warm copies of the task's stores by
+   * reading their changelogs, so a failover restores only the tail; default 0.
+   */
+  readonly 'num.standby.replicas'?: number | string;
   /** Kafka consumer configs, e.g. `consumer.max.poll.records`, `consumer.session.timeout.ms`. */
   readonly [consumerKey: `consumer.${string}`]: unknown;
   /** Kafka producer configs, e.g. `producer.linger.ms`, `producer.compression.type`. */
@@ -129,6 +134,7 @@ export interface ResolvedStreamsConfig extends ClientOverrides {
   readonly stateDir: string | undefined;
   /** 0: no record cache. */
   readonly cacheMaxBytes: number;
+  readonly numStandbyReplicas: number;
 }
 
 /** Kafka Streams' at-least-once default. */
@@ -142,6 +148,7 @@ const TOP_LEVEL_KEYS: ReadonlySet<string> = new Set([
   'client.id',
   'commit.interval.ms',
   'num.stream.threads',
+  'num.standby.replicas',
   'default.key.serde',
   'default.value.serde',
   'default.timestamp.extractor',
@@ -286,6 +293,7 @@ export function parseStreamsConfig(config: StreamsConfig): ResolvedStreamsConfig
       'statestore.cache.max.bytes',
       0,
     ),
+    numStandbyReplicas: intValue(c['num.standby.replicas'] ?? 0, 'num.standby.replicas', 0),
     ...parseClientOverrides(c),
   };
 }

@@ -10,6 +10,7 @@ import type {
   TopicPartitionOffset,
 } from '../../core/index.js';
 
+import { encodePartitionTime } from './partition-time.js';
 import type { RunnableTopology } from './runnable-topology.js';
 import { taskName, type Task, type TaskEnvironment, type TaskId } from './task.js';
 
@@ -26,6 +27,17 @@ interface PartitionProgress {
   processed: number;
   /** The last committed offset (or the first processed one): the base of the committed count. */
   committed: number;
+}
+
+/** How a registry shares tasks with restoration and standbys. */
+export interface RegistryHooks {
+  /**
+   * Whether a released task must stay open for now (its stores are being restored); whoever
+   * said so closes it later.
+   */
+  readonly keepOpen?: (task: Task) => boolean;
+  /** A task this instance already has (a standby's, with warm stores), instead of a new one. */
+  readonly adopt?: (id: TaskId) => Task | undefined;
 }
 
 /**
@@ -49,6 +61,7 @@ export class TaskRegistry {
     private readonly subtopologyOf: ReadonlyMap<string, number>,
     private readonly envFor: (id: TaskId) => TaskEnvironment,
     private readonly logger: Logger,
+    private readonly hooks: RegistryHooks = {},
   ) {}
 
   /** Names of the live tasks (`<subtopology>_<partition>`), sorted. */
@@ -67,6 +80,18 @@ export class TaskRegistry {
     return [...this.tasks.values()].filter((t) => !before.has(t));
   }
 
+  /** The input partitions of `task`. */
+  partitionsOf(task: Task): TopicPartition[] {
+    return [...this.progress.values()]
+      .filter((p) => p.task === task)
+      .map((p) => ({ topic: p.topic, partition: p.partition }));
+  }
+
+  /** Whether `task` is live (not released since it was created). */
+  has(task: Task): boolean {
+    return this.tasks.get(taskName(task.id)) === task;
+  }
+
   /** The live tasks. */
   get all(): Task[] {
     return [...this.tasks.values()];
@@ -83,7 +108,7 @@ export class TaskRegistry {
     const name = taskName(id);
     let task = this.tasks.get(name);
     if (task === undefined) {
-      task = this.topology.createTask(id, this.envFor(id));
+      task = this.hooks.adopt?.(id) ?? this.topology.createTask(id, this.envFor(id));
       this.tasks.set(name, task);
       this.logger.debug({ task: name }, 'task created');
     }
@@ -109,7 +134,10 @@ export class TaskRegistry {
     return records.length;
   }
 
-  /** Processed offsets not yet committed, of `partitions` (default all). */
+  /**
+   * Processed offsets not yet committed, of `partitions` (default all), each with its partition
+   * time in the metadata (so stream time survives the task moving).
+   */
   uncommitted(partitions?: readonly TopicPartition[]): TopicPartitionOffset[] {
     const list =
       partitions === undefined
@@ -117,7 +145,11 @@ export class TaskRegistry {
         : partitions.flatMap((tp) => this.progress.get(key(tp.topic, tp.partition)) ?? []);
     return list
       .filter((p) => p.processed >= 0 && p.processed !== p.committed)
-      .map((p) => ({ topic: p.topic, partition: p.partition, offset: p.processed }));
+      .map((p) => {
+        const metadata = encodePartitionTime(p.task.partitionTimeMs?.(p.topic) ?? -1);
+        const offset = { topic: p.topic, partition: p.partition, offset: p.processed };
+        return metadata === '' ? offset : { ...offset, metadata };
+      });
   }
 
   /** Notes a successful commit; returns how many records it covered. */
@@ -155,7 +187,10 @@ export class TaskRegistry {
       closing.add(p.task);
     }
     for (const [k, p] of this.progress) if (closing.has(p.task)) this.progress.delete(k);
-    for (const task of closing) this.closeTask(task);
+    for (const task of closing) {
+      if (this.hooks.keepOpen?.(task) === true) this.tasks.delete(taskName(task.id));
+      else this.closeTask(task);
+    }
   }
 
   /** Closes every task. */
@@ -164,9 +199,10 @@ export class TaskRegistry {
     for (const task of [...this.tasks.values()]) this.closeTask(task);
   }
 
-  private closeTask(task: Task): void {
+  /** Closes a task (one released while kept open, or one being released). */
+  closeTask(task: Task): void {
     const name = taskName(task.id);
-    this.tasks.delete(name);
+    if (this.tasks.get(name) === task) this.tasks.delete(name);
     try {
       task.close();
     } catch (err) {

@@ -108,6 +108,14 @@ export interface Task {
    * collector's flush acknowledged the changelog records).
    */
   checkpointStores?(): void;
+  /**
+   * Creates the processors (their `init()`) once the stores are restored, with stream time
+   * seeded from the committed partition times of the inputs (full topic name → ms); `process`
+   * before it throws. Absent: the task is ready when created.
+   */
+  initialize?(partitionTimes?: ReadonlyMap<string, number>): void;
+  /** The partition time of input `topic` (full name), committed with its offset; -1 before any. */
+  partitionTimeMs?(topic: string): number;
   /** Fires the wall-clock punctuators that are due at `nowMs`. */
   punctuateWallClock(nowMs: number): void;
   /** Closes the processors (their `close()`), cancels punctuators. */

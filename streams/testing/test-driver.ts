@@ -253,8 +253,10 @@ export class TestDriver {
 
   /**
    * Closes the `moved` tasks (all by default) and creates them afresh, as when a rebalance
-   * moves them to another instance: processors are closed and re-initialised, punctuators
-   * rescheduled, stream time starts over. Returns the names of the moved tasks.
+   * moves them to another instance: processors are closed, stores restored from their
+   * changelogs, processors re-initialised on the restored stores, punctuators rescheduled;
+   * stream time goes on from where it was (a move commits it with the offsets). Returns the
+   * names of the moved tasks.
    */
   simulateRebalance(options: RebalanceOptions = {}): string[] {
     this.assertOpen();
@@ -263,8 +265,13 @@ export class TestDriver {
     for (const name of names) {
       const old = this.task(name);
       this.commit(old);
+      // A move commits the task's offsets with its partition times; the next owner starts there.
+      const times = this.inputsOf(old.id).flatMap((topic) => {
+        const ms = old.partitionTimeMs?.(topic) ?? -1;
+        return ms < 0 ? [] : [[topic, ms] as const];
+      });
       old.close();
-      this.tasks.set(name, this.createTask(old.id));
+      this.tasks.set(name, this.createTask(old.id, new Map(times)));
     }
     return names;
   }
@@ -308,11 +315,20 @@ export class TestDriver {
     return this.stores.session(name, partition);
   }
 
-  /** Creates a task and restores its stores from their changelogs. */
-  private createTask(id: TaskId): Task {
+  /**
+   * Creates a task, restores its stores from their changelogs, then initializes its processors
+   * (on the restored state, with the stream time committed at a move).
+   */
+  private createTask(id: TaskId, partitionTimes?: ReadonlyMap<string, number>): Task {
     const task = this.topology.createTask(id, this.envFor(id));
     restoreTaskStores(task, (topic) => this.topics.records(topic));
+    task.initialize?.(partitionTimes);
     return task;
+  }
+
+  /** The input topics (full names) of the task `id`. */
+  private inputsOf(id: TaskId): string[] {
+    return [...this.readers].flatMap(([topic, sub]) => (sub === id.subtopology ? [topic] : []));
   }
 
   private envFor(id: TaskId): TaskEnvironment {

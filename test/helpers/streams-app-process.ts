@@ -4,7 +4,8 @@
  *
  * It prints JSON lines on stdout (synchronously, so a SIGKILL loses none): `state` on every
  * state change, `tasks` whenever the set of tasks it runs changes, and `metrics` once it is
- * NOT_RUNNING, and `restored` whenever its store restore counters change. SIGTERM closes the app gracefully (the app's own signal handlers), after which
+ * NOT_RUNNING, `restored` whenever its store restore counters change, and `standby` whenever
+ * its standby tasks or the changelog records they applied change. SIGTERM closes the app gracefully (the app's own signal handlers), after which
  * the process ends by that signal.
  */
 import { writeSync } from 'node:fs';
@@ -49,8 +50,14 @@ const app = new StreamsApp(
 );
 let tasks = '';
 let restored = '';
+let standby = '';
 const reportTasks = (): void => {
-  const { storesRestored, recordsRestored } = app.metrics;
+  const { storesRestored, recordsRestored, standbyRecords } = app.metrics;
+  const warm = JSON.stringify([app.standbyTasks, standbyRecords]);
+  if (warm !== standby) {
+    standby = warm;
+    emit({ event: 'standby', standbyTasks: app.standbyTasks, standbyRecords });
+  }
   const counters = `${storesRestored}/${recordsRestored}`;
   if (counters !== restored) {
     restored = counters;

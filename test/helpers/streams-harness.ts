@@ -13,7 +13,7 @@ import {
   type ConsumerRecord,
   type EmbeddedBroker,
 } from '../../core/index.js';
-import type { StreamsMetrics } from '../../streams/runtime/streams-app.js';
+import type { StreamsMetrics } from '../../streams/runtime/streams-app-options.js';
 import { FAST_GROUP_PROPS, LineProcess, waitUntil } from './groups.js';
 import type { StreamsProcessArgs } from './streams-app-process.js';
 import { orderOf } from './streams-pipelines.js';
@@ -33,6 +33,11 @@ export type AppEvent =
       readonly event: 'restored';
       readonly storesRestored: number;
       readonly recordsRestored: number;
+    }
+  | {
+      readonly event: 'standby';
+      readonly standbyTasks: readonly string[];
+      readonly standbyRecords: number;
     }
   | ({ readonly event: 'metrics' } & StreamsMetrics);
 
@@ -74,6 +79,14 @@ export class StreamsAppProcess {
   get recordsRestored(): number {
     const last = this.events.filter((e) => e.event === 'restored').at(-1);
     return last?.event === 'restored' ? last.recordsRestored : 0;
+  }
+
+  /** The standby tasks it reported last, and the changelog records they had applied. */
+  get standby(): { readonly tasks: readonly string[]; readonly records: number } {
+    const last = this.events.filter((e) => e.event === 'standby').at(-1);
+    return last?.event === 'standby'
+      ? { tasks: last.standbyTasks, records: last.standbyRecords }
+      : { tasks: [], records: 0 };
   }
 
   get stderr(): string {

@@ -26,7 +26,7 @@ import { ConsumerSession } from './consumer-session.js';
 import { FetchBuffer } from './fetch-buffer.js';
 import type { GroupMember } from './group-member.js';
 import { OffsetCommitter } from './offset-committer.js';
-import type { RetryPolicy } from './offsets.js';
+import { fetchCommittedOffsets, type RetryPolicy } from './offsets.js';
 import { resolvePositions } from './position-resolver.js';
 import { SubscriptionState } from './subscription-state.js';
 import type {
@@ -238,6 +238,35 @@ export class Consumer implements AsyncIterable<ConsumerBatch> {
       throw new FjordError('commit() needs a groupId', ErrorCode.INVALID_GROUP_ID);
     await this.connect();
     await this.committer.commit(offsets ?? this.state.positions());
+  }
+
+  /**
+   * The group's committed offsets of `partitions`, with the metadata committed with them;
+   * partitions without a committed offset are absent. Needs a `groupId`.
+   *
+   * @example
+   * ```ts
+   * const [c] = await consumer.committed([{ topic: 'orders', partition: 0 }]);
+   * console.log(c?.offset, c?.metadata);
+   * ```
+   */
+  async committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    const groupId = this.config.groupId;
+    if (groupId === undefined)
+      throw new FjordError('committed() needs a groupId', ErrorCode.INVALID_GROUP_ID);
+    await this.connect();
+    const cluster = this.session?.cluster;
+    if (cluster === undefined || partitions.length === 0) return [];
+    const found = await fetchCommittedOffsets(cluster, groupId, partitions, this.policy());
+    return [...found.values()];
+  }
+
+  /**
+   * The userData of this member's last assignment, as the group leader's assignor set it (see
+   * `Assignor.assignmentUserData`); null without one. Read it in `onAssigned`.
+   */
+  assignmentUserData(): Buffer | null {
+    return this.session?.activeMember?.userData ?? null;
   }
 
   /** The group membership, unless the consumer assigns partitions itself. */

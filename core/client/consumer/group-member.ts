@@ -96,6 +96,8 @@ export class GroupMember {
   isLeader = false;
   /** Partition counts the leader assigned from; a change calls for a rebalance. */
   private assignedFrom = new Map<string, number>();
+  /** The userData of the last assignment received (what the leader's assignor added). */
+  userData: Buffer | null = null;
   private lost = false;
   private stable = false;
   private readonly heartbeat: Heartbeat;
@@ -319,10 +321,9 @@ export class GroupMember {
     );
     if (response.errorCode !== ErrorCode.NONE)
       return this.onJoinOrSyncError('SyncGroup', response.errorCode, this.generation.memberId);
-    return {
-      retry: false,
-      value: flatten(decodeAssignment(response.assignment).assignedPartitions),
-    };
+    const assignment = decodeAssignment(response.assignment);
+    this.userData = assignment.userData;
+    return { retry: false, value: flatten(assignment.assignedPartitions) };
   }
 
   /** After SyncGroup: hand partitions over, and for COOPERATIVE revoke moved ones and rejoin. */

@@ -94,6 +94,7 @@ export function leaderAssign(
       memberId: m.memberId,
       assignment: encodeAssignment({
         assignedPartitions: toTopicPartitions(result.get(m.memberId) ?? []),
+        userData: assignor.assignmentUserData?.(m.memberId) ?? null,
       }),
     })),
   };

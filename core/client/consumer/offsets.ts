@@ -103,6 +103,20 @@ export async function fetchCommitted(
   partitions: readonly TopicPartition[],
   policy: RetryPolicy,
 ): Promise<Map<string, number>> {
+  const committed = await fetchCommittedOffsets(cluster, groupId, partitions, policy);
+  return new Map([...committed].map(([k, o]) => [k, o.offset]));
+}
+
+/**
+ * The group's committed offsets of `partitions` with their metadata, keyed by {@link tpKey};
+ * partitions without one are absent.
+ */
+export async function fetchCommittedOffsets(
+  cluster: Cluster,
+  groupId: string,
+  partitions: readonly TopicPartition[],
+  policy: RetryPolicy,
+): Promise<Map<string, TopicPartitionOffset>> {
   const topics = [...groupByTopic(partitions)].map(([name, tps]) => ({
     name,
     partitionIndexes: tps.map((tp) => tp.partition),
@@ -125,7 +139,7 @@ export async function fetchCommitted(
       if (topLevel === UNSTABLE_OFFSET_COMMIT)
         throw failure('OffsetFetch', ErrorCode.COORDINATOR_LOAD_IN_PROGRESS);
       if (topLevel !== 0) throw failure(`OffsetFetch for group ${groupId}`, topLevel);
-      const out = new Map<string, number>();
+      const out = new Map<string, TopicPartitionOffset>();
       for (const t of group?.topics ?? response.topics ?? []) {
         for (const p of t.partitions) {
           if (p.errorCode === UNSTABLE_OFFSET_COMMIT)
@@ -133,7 +147,12 @@ export async function fetchCommitted(
           if (p.errorCode !== 0 && p.errorCode !== ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
             throw failure(`OffsetFetch ${t.name}-${p.partitionIndex}`, p.errorCode);
           if (p.errorCode === 0 && p.committedOffset >= 0)
-            out.set(tpKey(t.name, p.partitionIndex), p.committedOffset);
+            out.set(tpKey(t.name, p.partitionIndex), {
+              topic: t.name,
+              partition: p.partitionIndex,
+              offset: p.committedOffset,
+              metadata: p.metadata ?? '',
+            });
         }
       }
       return out;
@@ -161,7 +180,7 @@ export async function commitOffsets(
       partitionIndex: tp.partition,
       committedOffset: tp.offset,
       committedLeaderEpoch: -1,
-      committedMetadata: '',
+      committedMetadata: tp.metadata ?? '',
     })),
   }));
   await withRetries(

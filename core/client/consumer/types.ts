@@ -16,6 +16,11 @@ export interface TopicPartition {
  */
 export interface TopicPartitionOffset extends TopicPartition {
   readonly offset: number;
+  /**
+   * A string committed with the offset (OffsetCommit's metadata, bounded by the broker's
+   * `offset.metadata.max.bytes`) and returned by {@link Consumer.committed}; default empty.
+   */
+  readonly metadata?: string;
 }
 
 /**

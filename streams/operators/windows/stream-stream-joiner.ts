@@ -33,12 +33,36 @@ export interface JoinResult<K, L, R> {
   readonly timestampMs: number;
 }
 
-interface Unmatched<K> {
+/**
+ * Records of one side, key and timestamp that matched nothing yet (all values of one such
+ * triple match alike), waiting for their window to close.
+ *
+ * @example
+ * ```ts
+ * const u: Unmatched<string> = { side: 'left', key: 'o-1', values: [order], timestampMs: 1_000, closesAtMs: 6_000 };
+ * ```
+ */
+export interface Unmatched<K> {
   readonly side: JoinSide;
   readonly key: K;
   readonly values: unknown[];
   readonly timestampMs: number;
   readonly closesAtMs: number;
+}
+
+/**
+ * Where a join keeps its unmatched records besides memory (a store with a changelog), so they
+ * survive the task moving: written on every change, read once when the joiner is created.
+ *
+ * @example
+ * ```ts
+ * const log: UnmatchedLog<string> = { put: (id, u) => store.put(id, u), delete: (id) => store.delete(id), all: () => store.all() };
+ * ```
+ */
+export interface UnmatchedLog<K> {
+  put(id: string, unmatched: Unmatched<K>): void;
+  delete(id: string): void;
+  all(): Iterable<readonly [string, Unmatched<K>]>;
 }
 
 /**
@@ -61,7 +85,10 @@ export class StreamStreamJoiner<K, L, R> {
     private readonly rightStore: WindowStore<K, R>,
     /** A string identity of a key (its serialized bytes). */
     private readonly keyId: (key: K) => string,
-  ) {}
+    private readonly log?: UnmatchedLog<K>,
+  ) {
+    for (const [id, u] of log?.all() ?? []) this.unmatched.set(id, { ...u, values: [...u.values] });
+  }
 
   /** Unmatched records waiting for their window to close. */
   get pendingUnmatched(): number {
@@ -93,7 +120,7 @@ export class StreamStreamJoiner<K, L, R> {
     for (const [otherTs, otherValue] of store.fetchRange(key, Math.max(0, fromMs), toMs)) {
       if (this.windows.closesAtMs(other, otherTs) < streamTimeMs) continue; // already final
       matched = true;
-      this.unmatched.delete(this.id(other, otherTs, key));
+      this.forget(this.id(other, otherTs, key));
       const timestamp = Math.max(timestampMs, otherTs);
       emit(
         side === 'left'
@@ -114,7 +141,7 @@ export class StreamStreamJoiner<K, L, R> {
     const due = [...this.unmatched].filter(([, u]) => u.closesAtMs < streamTimeMs);
     due.sort(([, a], [, b]) => a.timestampMs - b.timestampMs || (a.side < b.side ? -1 : 1));
     for (const [id, u] of due) {
-      this.unmatched.delete(id);
+      this.forget(id);
       for (const v of u.values)
         emit(
           u.side === 'left'
@@ -126,16 +153,18 @@ export class StreamStreamJoiner<K, L, R> {
 
   private holdUnmatched(side: JoinSide, key: K, value: unknown, timestampMs: number): void {
     const id = this.id(side, timestampMs, key);
-    const existing = this.unmatched.get(id);
-    if (existing !== undefined) existing.values.push(value);
-    else
-      this.unmatched.set(id, {
-        side,
-        key,
-        values: [value],
-        timestampMs,
-        closesAtMs: this.windows.closesAtMs(side, timestampMs),
-      });
+    let entry = this.unmatched.get(id);
+    if (entry !== undefined) entry.values.push(value);
+    else {
+      const closesAtMs = this.windows.closesAtMs(side, timestampMs);
+      entry = { side, key, values: [value], timestampMs, closesAtMs };
+      this.unmatched.set(id, entry);
+    }
+    this.log?.put(id, entry);
+  }
+
+  private forget(id: string): void {
+    if (this.unmatched.delete(id)) this.log?.delete(id);
   }
 
   private id(side: JoinSide, timestampMs: number, key: K): string {

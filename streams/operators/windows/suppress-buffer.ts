@@ -48,6 +48,11 @@ export class SuppressBuffer<T> {
     return this.entries.size;
   }
 
+  /** Whether `id` is buffered. */
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
   /** Bytes of the buffered keys and values (as `put` measured them). */
   get bytes(): number {
     return this.bytesUsed;

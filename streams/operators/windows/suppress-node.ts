@@ -5,13 +5,20 @@
  * this table arrives. Final results drop the tombstones of windows never emitted (a session
  * merged away). A full buffer with `shutDownWhenFull` stops the task, whatever the processing
  * error handler says, since going on would break the promise of final results.
+ *
+ * With a store (`<name>-store`, changelogged), every buffered entry is written to it and deleted
+ * once emitted, and the buffer is refilled from it when the task starts, so a task that moves
+ * or crashes loses no buffered update (its restore replays the changelog first).
  */
 import { Observable, type OperatorFunction } from 'rxjs';
 
 import type { AnyRecord, NodeFactory } from '../../runtime/node-context.js';
 import type { StreamRecord } from '../../runtime/stream-record.js';
 import { StreamsError } from '../../runtime/streams-error.js';
-import type { Windowed } from '../../state/index.js';
+import type { KeyValueStore, Windowed } from '../../state/index.js';
+import type { Serde } from '../../serde/index.js';
+
+import { decodeRecord, encodeRecord, type JsonRecord } from './buffer-record-serde.js';
 
 import { SuppressBuffer, SuppressBufferFullError } from './suppress-buffer.js';
 import type { Suppressed } from './suppressed.js';
@@ -30,6 +37,24 @@ export interface SuppressSpec {
   readonly sizeOf: (key: unknown, value: unknown) => number;
   /** Whether a value deletes its key (a table's change whose new value is null). */
   readonly isTombstone: (value: unknown) => boolean;
+  /** The store logging the buffer (see {@link SuppressEntry}); undefined keeps it in memory only. */
+  readonly storeName?: string;
+  /** The serdes of the buffered records' keys and values (JSON when undefined). */
+  readonly keySerde?: Serde<unknown>;
+  readonly valueSerde?: Serde<unknown>;
+}
+
+/**
+ * A buffered update as its store keeps it: when it is due, and the record.
+ *
+ * @example
+ * ```ts
+ * const e: SuppressEntry = { dueMs: 60_000, record: { k: 'YQ==', v: 'AQ==', t: 12, h: {} } };
+ * ```
+ */
+export interface SuppressEntry {
+  readonly dueMs: number;
+  readonly record: JsonRecord;
 }
 
 /**
@@ -58,12 +83,25 @@ export function suppressNode(spec: SuppressSpec): NodeFactory {
   };
   return (ctx) => {
     const buffer = new SuppressBuffer<AnyRecord>(suppressed.buffer);
+    const store =
+      spec.storeName === undefined
+        ? undefined
+        : (ctx.getStateStore(spec.storeName) as KeyValueStore<string, SuppressEntry>);
+    if (store !== undefined) {
+      // Refill from the restored store, oldest first, so eviction order is the original one.
+      const entries = [...store.all()].sort(([, a], [, b]) => a.dueMs - b.dueMs);
+      for (const [id, e] of entries) {
+        const record = decodeRecord(e.record, spec.keySerde, spec.valueSerde);
+        buffer.put(id, e.dueMs, record, spec.sizeOf(record.key, record.value));
+      }
+    }
     ctx.onClose(() => {
       buffer.clear();
     });
     const operator: OperatorFunction<AnyRecord, AnyRecord> = (source) =>
       new Observable<AnyRecord>((subscriber) => {
-        const forward = (_id: string, record: StreamRecord<unknown, unknown>): void => {
+        const forward = (id: string, record: StreamRecord<unknown, unknown>): void => {
+          store?.delete(id);
           if (final && spec.isTombstone(record.value)) return; // never emitted: nothing to delete
           subscriber.next(record);
         };
@@ -82,13 +120,15 @@ export function suppressNode(spec: SuppressSpec): NodeFactory {
         const subscription = source.subscribe({
           next(record) {
             try {
-              buffer.put(
-                idOf(record.key),
-                dueAt(record),
-                record,
-                spec.sizeOf(record.key, record.value),
-                forward,
-              );
+              const id = idOf(record.key);
+              const due = dueAt(record);
+              buffer.put(id, due, record, spec.sizeOf(record.key, record.value), forward);
+              // An entry keeps its first due time when updated (see SuppressBuffer.put).
+              if (store !== undefined && buffer.has(id)) {
+                const dueMs = store.get(id)?.dueMs ?? due;
+                const entry = encodeRecord(record, spec.keySerde, spec.valueSerde);
+                store.put(id, { dueMs, record: entry });
+              }
               buffer.evictUntil(ctx.streamTimeMs, forward);
             } catch (err) {
               fail(err);

@@ -79,14 +79,14 @@ describe('stateful StreamsApp instances in child processes', () => {
     await cluster.close();
   });
 
-  function spawn(name: string): StreamsAppProcess {
+  function spawn(name: string, config: Readonly<Record<string, number>> = {}): StreamsAppProcess {
     const a = new StreamsAppProcess({
       bootstrap: cluster.bootstrap,
       applicationId: name,
       input: `${name}-in`,
       output: `${name}-out`,
       topology: 'count',
-      config: FAST_APP,
+      config: { ...FAST_APP, ...config },
     });
     apps.push(a);
     return a;
@@ -138,5 +138,38 @@ describe('stateful StreamsApp instances in child processes', () => {
         `${duplicates} duplicate counts`,
     );
     expect(b.recordsRestored).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('with a standby replica, the instance taking over a killed active restores only the tail', async () => {
+    await admin.createTopic('warm-in', 1, 1);
+    await admin.createTopic('warm-out', 1, 1);
+    const truth = new Map<string, number>();
+    const out = await cluster.reader('warm-out');
+    const a = spawn('warm', { 'num.standby.replicas': 1 });
+    await a.waitFor('the task', (p) => p.tasks.includes('0_0'), 60_000);
+    const b = spawn('warm', { 'num.standby.replicas': 1 });
+    await b.waitFor('a standby of the task', (p) => p.standby.tasks.includes('0_0'), 60_000);
+    expect(a.tasks).toEqual(['0_0']);
+    await send(producer, 'warm-in', 0, 3000, 30, truth);
+    await out.until('3000 updates', (r) => r.records.length >= 3000, 60_000);
+    await b.waitFor('the standby caught up', (p) => p.standby.records >= 3000, 60_000);
+    await send(producer, 'warm-in', 3000, 3200, 30, truth);
+    await out.until('3200 updates', (r) => r.records.length >= 3200, 60_000);
+    const standbyAtKill = b.standby.records;
+    await a.stop('SIGKILL');
+    const listed = await admin.listOffsets('warm-counts-changelog', 'latest', [0]);
+    const changelogEnd = listed.get(0)?.offset ?? 0;
+    await b.waitFor('the task moved', (p) => p.tasks.includes('0_0'), 60_000);
+    await b.waitFor('restored', (p) => p.events.some((e) => e.event === 'restored'), 60_000);
+    const duplicates = await settled(out, truth);
+    const restored = b.recordsRestored;
+    console.log(
+      `standby failover: changelog end ${changelogEnd} at the kill, standby had applied ` +
+        `${standbyAtKill}; the new active restored ${restored} records; ${duplicates} duplicate counts`,
+    );
+    // The restore reads only what the standby had not applied yet, never the whole changelog.
+    expect(restored).toBeLessThanOrEqual(changelogEnd - standbyAtKill);
+    expect(restored).toBeLessThan(changelogEnd);
+    expect(duplicates).toBeGreaterThanOrEqual(0);
   }, 120_000);
 });

@@ -53,6 +53,12 @@ export interface Assignor {
     members: readonly MemberSubscription[],
     partitionsPerTopic: ReadonlyMap<string, number>,
   ): Map<string, TopicPartition[]>;
+  /**
+   * The userData of a member's assignment (the consumer protocol's opaque bytes), asked right
+   * after `assign` for each member; the member reads it with `Consumer.assignmentUserData()`.
+   * Absent or null: no userData.
+   */
+  assignmentUserData?(memberId: string): Buffer | null;
 }
 
 /**

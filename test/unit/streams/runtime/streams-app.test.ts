@@ -37,6 +37,8 @@ describe('StreamsApp before start', () => {
       activeTasks: 0,
       storesRestored: 0,
       recordsRestored: 0,
+      standbyTasks: 0,
+      standbyRecords: 0,
     });
   });
 });
