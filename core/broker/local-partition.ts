@@ -12,14 +12,13 @@ import { FjordError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { LeaderAppendResult, PartitionHandle } from './broker-context.js';
 import type { PartitionListener } from './partition-watch.js';
+import { loadProducerState, PRODUCER_STATE_FILE, scanProducers } from './producer-snapshot.js';
 import { ProducerStateManager } from './producer-state.js';
-import { FollowerState } from './replication/follower-state.js';
-import { highWatermarkOf } from './replication/high-watermark.js';
-import { expandedIsr } from './replication/isr-rules.js';
+import type { FollowerState } from './replication/follower-state.js';
 import { ProducePurgatory } from './replication/produce-purgatory.js';
+import { ReplicaSet } from './replication/replica-set.js';
 
-/** The producer-state snapshot in each partition folder, written on close and by maintenance. */
-export const PRODUCER_STATE_FILE = 'producer-state.json';
+export { PRODUCER_STATE_FILE } from './producer-snapshot.js';
 
 /** What opening a partition needs besides its folder. */
 export interface LocalPartitionOptions {
@@ -29,43 +28,6 @@ export interface LocalPartitionOptions {
 
 function failed(errorCode: ErrorCode): LeaderAppendResult {
   return { errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, duplicate: false };
-}
-
-/**
- * Loads the producer state of `log`: the snapshot in `dir` when it is readable and no newer than
- * the log (a snapshot past the log end describes data a crash lost), then a header scan of the
- * batches after it. Without a usable snapshot the whole log is scanned.
- */
-function loadProducerState(
-  dir: string,
-  log: PartitionLog,
-  logger: Logger,
-): { state: ProducerStateManager; scannedBatches: number } {
-  let restored: ReturnType<typeof ProducerStateManager.fromSnapshot>;
-  const file = path.join(dir, PRODUCER_STATE_FILE);
-  try {
-    restored = ProducerStateManager.fromSnapshot(JSON.parse(fs.readFileSync(file, 'utf8')));
-    if (restored === undefined) logger.warn({ file }, 'ignoring a malformed producer snapshot');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-      logger.warn({ file, err }, 'ignoring an unreadable producer snapshot');
-  }
-  if (restored !== undefined && restored.offset > log.logEndOffset) {
-    logger.warn(
-      { file, snapshotOffset: restored.offset, logEndOffset: log.logEndOffset },
-      'ignoring a producer snapshot past the log end',
-    );
-    restored = undefined;
-  }
-  const state = restored?.state ?? new ProducerStateManager();
-  const from = Math.max(restored?.offset ?? 0, log.logStartOffset);
-  let scannedBatches = 0;
-  for (const header of log.batchHeadersFrom(from)) {
-    scannedBatches++;
-    if (header.producerId < 0 || header.baseOffset + header.lastOffsetDelta < from) continue;
-    state.record(header, header.baseOffset, header.maxTimestamp);
-  }
-  return { state, scannedBatches };
 }
 
 /** Whether this broker leads the partition or copies it from the leader. */
@@ -92,12 +54,7 @@ export class LocalPartition implements PartitionHandle {
   private epoch = 0;
   private hw: number;
   private currentRole: ReplicaRole = 'leader';
-  private self = -1;
-  /** Empty on a single broker: the leader alone, as an ISR of one. */
-  private isrIds: readonly number[] = [];
-  private replicaIds: readonly number[] = [];
-  private readonly followerStates = new Map<number, FollowerState>();
-  private epochStartOffset = 0;
+  private readonly replicaSet = new ReplicaSet();
   private readonly purgatory = new ProducePurgatory();
   private unreleased: Unreleased[] = [];
   private readonly listeners = new Set<PartitionListener>();
@@ -164,31 +121,31 @@ export class LocalPartition implements PartitionHandle {
 
   /** The in-sync replicas as this leader last learnt them (the leader alone on a single broker). */
   get isr(): readonly number[] {
-    return this.isrIds.length === 0 ? [this.self] : this.isrIds;
+    return this.replicaSet.isr;
   }
 
   get isrSize(): number {
-    return Math.max(1, this.isrIds.length);
+    return this.replicaSet.isrSize;
   }
 
   /** Every assigned replica, as the cluster's metadata lists them. */
   get replicas(): readonly number[] {
-    return this.replicaIds;
+    return this.replicaSet.replicas;
   }
 
   /** This broker's id, as the cluster sync handed it in; -1 on a single broker. */
   get selfId(): number {
-    return this.self;
+    return this.replicaSet.selfId;
   }
 
   /** As leader: what each follower's fetches told. */
   get followers(): ReadonlyMap<number, FollowerState> {
-    return this.followerStates;
+    return this.replicaSet.followers;
   }
 
   /** As leader: the log end when this leader epoch began; a follower must reach it to join. */
   get leaderEpochStartOffset(): number {
-    return this.epochStartOffset;
+    return this.replicaSet.leaderEpochStartOffset;
   }
 
   /**
@@ -220,24 +177,15 @@ export class LocalPartition implements PartitionHandle {
     nowMs: number,
   ): void {
     if (epoch < this.epoch) return;
-    if (this.currentRole !== 'leader' || epoch !== this.epoch || self !== this.self) {
+    if (this.currentRole !== 'leader' || epoch !== this.epoch || self !== this.selfId) {
       this.currentRole = 'leader';
       this.epoch = epoch;
-      this.self = self;
-      this.followerStates.clear();
-      this.epochStartOffset = this.log.logEndOffset;
+      this.replicaSet.startLeading(self, this.log.logEndOffset);
       this.log.epochs.assign(epoch, this.log.logEndOffset);
       this.logger.info({ epoch, isr, logEndOffset: this.log.logEndOffset }, 'leading');
       this.notifyChanged();
     }
-    for (const id of replicas) {
-      if (id !== self && !this.followerStates.has(id))
-        this.followerStates.set(id, new FollowerState(id, nowMs));
-    }
-    for (const id of this.followerStates.keys())
-      if (!replicas.includes(id)) this.followerStates.delete(id);
-    this.replicaIds = replicas;
-    this.isrIds = isr;
+    this.replicaSet.update(isr, replicas, nowMs);
     this.updateHighWatermark();
     this.purgatory.onHighWatermark(this.hw, this.isrSize, this.log.config.minInsyncReplicas);
   }
@@ -252,13 +200,11 @@ export class LocalPartition implements PartitionHandle {
     const changed = this.currentRole !== 'follower' || epoch !== this.epoch;
     if (this.currentRole === 'leader') {
       this.purgatory.failAll(ErrorCode.NOT_LEADER_OR_FOLLOWER);
-      if (this.self >= 0) this.logger.info({ epoch }, 'stepping down to follower');
+      if (this.selfId >= 0) this.logger.info({ epoch }, 'stepping down to follower');
     }
     this.currentRole = 'follower';
     this.epoch = epoch;
-    this.self = self;
-    this.followerStates.clear();
-    this.isrIds = [];
+    this.replicaSet.stopLeading(self);
     if (changed) this.notifyChanged();
     return changed;
   }
@@ -310,7 +256,7 @@ export class LocalPartition implements PartitionHandle {
   private afterLeaderAppend(bytes: number): void {
     for (const listener of this.replicaListeners) listener.onAppend(bytes);
     const end = this.log.logEndOffset;
-    if (this.isrIds.length <= 1 && this.unreleased.length === 0) {
+    if (this.replicaSet.leaderAlone && this.unreleased.length === 0) {
       // The ISR is the leader alone: committed on append (the single-broker path).
       if (end <= this.hw) return;
       this.hw = end;
@@ -326,10 +272,7 @@ export class LocalPartition implements PartitionHandle {
   /** As leader: moves the high watermark to the smallest log end of the ISR. */
   private updateHighWatermark(): void {
     if (this.currentRole !== 'leader') return;
-    const end = this.log.logEndOffset;
-    const target =
-      this.isrIds.length <= 1 ? end : highWatermarkOf(this.self, end, this.isrIds, this.followers);
-    this.moveHighWatermark(target);
+    this.moveHighWatermark(this.replicaSet.highWatermark(this.log.logEndOffset));
   }
 
   /** Raises the high watermark (never lowers it), releasing the bytes it passed to fetches. */
@@ -360,26 +303,17 @@ export class LocalPartition implements PartitionHandle {
    */
   recordFollowerFetch(replicaId: number, fetchOffset: number, nowMs: number): ErrorCode {
     if (this.currentRole !== 'leader') return ErrorCode.NOT_LEADER_OR_FOLLOWER;
-    const follower = this.followerStates.get(replicaId);
-    if (follower === undefined) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
-    const end = this.log.logEndOffset;
-    if (fetchOffset > end || fetchOffset < this.log.logStartOffset)
-      return ErrorCode.OFFSET_OUT_OF_RANGE;
-    follower.onFetch(fetchOffset, end, nowMs);
+    const { logStartOffset, logEndOffset } = this.log;
+    const code = this.replicaSet.recordFetch(
+      replicaId,
+      fetchOffset,
+      logStartOffset,
+      logEndOffset,
+      nowMs,
+    );
+    if (code !== ErrorCode.NONE) return code;
     this.updateHighWatermark();
-    if (
-      !this.isrIds.includes(replicaId) &&
-      this.expansionListener !== undefined &&
-      expandedIsr(
-        this.isr,
-        this.replicaIds,
-        this.followers,
-        this.hw,
-        this.epochStartOffset,
-        nowMs,
-        Number.POSITIVE_INFINITY,
-      ) !== undefined
-    )
+    if (this.expansionListener !== undefined && this.replicaSet.mayJoin(replicaId, this.hw, nowMs))
       this.expansionListener(this);
     return ErrorCode.NONE;
   }
@@ -457,9 +391,7 @@ export class LocalPartition implements PartitionHandle {
     this.snapshotVersion = -1;
     this.snapshotOffset = -1;
     const state = new ProducerStateManager();
-    for (const header of this.log.batchHeadersFrom(this.log.logStartOffset)) {
-      if (header.producerId >= 0) state.record(header, header.baseOffset, header.maxTimestamp);
-    }
+    scanProducers(this.log, this.log.logStartOffset, state);
     this.producerState = state;
     this.logger.info({ from: endBefore, to: end }, 'truncated');
     this.notifyChanged();
