@@ -41,7 +41,7 @@ interface SourceRuntime {
   readonly extractor: TimestampExtractor | undefined;
 }
 
-type Phase = 'idle' | 'processing' | 'punctuating' | 'closed';
+type Phase = 'idle' | 'processing' | 'punctuating' | 'flushing' | 'closed';
 
 /**
  * The serdes of a source or sink: its own, else the runner's defaults, else those inherited from
@@ -120,6 +120,9 @@ export class StreamTask implements Task {
       env,
       logger: this.logger,
       recordContext: () => this.recordContext(),
+      flushing: (flush) => {
+        this.runFlush(flush);
+      },
       get streamTimeMs() {
         return task.streamTime;
       },
@@ -168,7 +171,27 @@ export class StreamTask implements Task {
   }
 
   flushStores(): void {
-    this.stores.flush();
+    this.runFlush(() => {
+      this.stores.flush();
+    });
+  }
+
+  /**
+   * Runs a cache flush: it forwards the cached results of the DSL's stores downstream, so the
+   * records reaching sinks then are accepted as in processing (on commit, or an eviction caused
+   * by another task's write; within this task's own processing, it is part of it).
+   */
+  private runFlush(flush: () => void): void {
+    if (this.phase !== 'idle') {
+      flush();
+      return;
+    }
+    this.phase = 'flushing';
+    try {
+      flush();
+    } finally {
+      this.phase = 'idle';
+    }
   }
 
   checkpointStores(): void {
@@ -367,7 +390,8 @@ export class StreamTask implements Task {
 
   private accepting(sink: string): boolean {
     if (this.failures.fatal !== undefined) return false;
-    if (this.phase === 'processing' || this.phase === 'punctuating') return true;
+    if (this.phase === 'processing' || this.phase === 'punctuating' || this.phase === 'flushing')
+      return true;
     if (this.phase === 'closed') {
       this.logger.warn({ node: sink }, 'a record reached a sink while the task closed; dropped');
       return false;

@@ -58,6 +58,10 @@ export function suppressNode(spec: SuppressSpec): NodeFactory {
   };
   return (ctx) => {
     const buffer = new SuppressBuffer<AnyRecord>(suppressed.buffer);
+    // Time as this node has seen it (the largest timestamp it received), not the task's: with
+    // the record cache, results arrive at commit, after the task's stream time has moved past
+    // windows whose latest results are still cached.
+    let observedMs = -1;
     ctx.onClose(() => {
       buffer.clear();
     });
@@ -77,11 +81,12 @@ export function suppressNode(spec: SuppressSpec): NodeFactory {
           );
         };
         const tick = ctx.schedule(1, 'stream-time', (streamTimeMs) => {
-          buffer.evictUntil(streamTimeMs, forward);
+          buffer.evictUntil(Math.min(streamTimeMs, observedMs), forward);
         });
         const subscription = source.subscribe({
           next(record) {
             try {
+              observedMs = Math.max(observedMs, record.timestamp);
               buffer.put(
                 idOf(record.key),
                 dueAt(record),
@@ -89,7 +94,7 @@ export function suppressNode(spec: SuppressSpec): NodeFactory {
                 spec.sizeOf(record.key, record.value),
                 forward,
               );
-              buffer.evictUntil(ctx.streamTimeMs, forward);
+              buffer.evictUntil(Math.min(ctx.streamTimeMs, observedMs), forward);
             } catch (err) {
               fail(err);
             }
