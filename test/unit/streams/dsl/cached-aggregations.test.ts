@@ -92,6 +92,20 @@ describe('DSL aggregations with the record cache', () => {
     expect(cached.out.length).toBeLessThan(plain.out.length);
   });
 
+  it("forwards through the evicted task's own pipeline when another task's write evicts", () => {
+    const words = Array.from({ length: 120 }, (_, i) => `w${i % 23}`).join(' ');
+    const driver = new TestDriver(wordCount().build(), { partitions: 2, cacheMaxBytes: 400 });
+    driver.createInputTopic('lines', s, s).pipeInput('l', words);
+    const latest = new Map(
+      driver.createOutputTopic('word-counts', s, nullableLong).readKeyValuesToList(),
+    );
+    expect(latest.size).toBe(23);
+    for (const [, n] of latest) expect(n === 5 || n === 6).toBe(true);
+    const counts = new Map(driver.getKeyValueStore<string, number>('counts').all());
+    expect(latest).toEqual(counts);
+    driver.close();
+  });
+
   it('keeps the timestamp and headers of the record that made the last update', () => {
     const driver = new TestDriver(wordCount().build(), { cacheMaxBytes: MiB });
     const input = driver.createInputTopic('lines', s, s);
