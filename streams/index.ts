@@ -20,7 +20,7 @@
  */
 
 // DSL
-export { StreamsBuilder } from './dsl/streams-builder.js';
+export { StreamsBuilder, type StreamsBuilderOptions } from './dsl/streams-builder.js';
 export { KStream } from './dsl/kstream.js';
 export { BranchedKStream, type BranchOptions } from './dsl/branched-kstream.js';
 export type {
@@ -33,7 +33,7 @@ export type {
 export type { TableOptions } from './dsl/streams-builder.js';
 export { KTable, KGroupedTable } from './dsl/ktable.js';
 export { KGroupedStream, CogroupedKStream } from './dsl/kgrouped-stream.js';
-export type { Grouped, Materialized } from './dsl/grouping-options.js';
+export type { Grouped, Materialized, DslStoreType } from './dsl/grouping-options.js';
 export type { Change } from './operators/table/change.js';
 export type { KeyValue } from './operators/key-value.js';
 
@@ -84,6 +84,14 @@ export {
   DEFAULT_CACHE_MAX_BYTES,
   type RecordCacheStats,
   type CacheFlushListener,
+  type CacheFlushPrevious,
+  type WindowCacheFlushListener,
+  isFlushReporting,
+  type CachedRecordContext,
+  type FlushListenerOptions,
+  type FlushedUpdate,
+  type FlushedUpdateListener,
+  type FlushReporting,
 } from './state/index.js';
 
 // Records, topology, Processor API

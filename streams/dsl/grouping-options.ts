@@ -4,6 +4,19 @@
  * named from them, so a topology that changes elsewhere keeps its state.
  */
 import type { Serde } from '../serde/index.js';
+import type { KeyValueBytesStoreSupplier } from '../state/index.js';
+
+/**
+ * Where the DSL keeps a store's bytes (Kafka Streams' `DslStoreSuppliers`): `in-memory` (the
+ * default) or `persistent` (LMDB files under `state.dir`, restored from the task's checkpoint
+ * after a restart).
+ *
+ * @example
+ * ```ts
+ * grouped.count({ name: 'counts', storeType: 'persistent' });
+ * ```
+ */
+export type DslStoreType = 'in-memory' | 'persistent';
 
 /**
  * How a stream or table is grouped: the repartition topic's name (`<application.id>-<name>-repartition`)
@@ -23,18 +36,36 @@ export interface Grouped<K, V> {
 
 /**
  * How an aggregation's store is made (Kafka Streams' `Materialized`): its name (the store,
- * `<application.id>-<name>-changelog`, interactive queries), serdes, changelog.
+ * `<application.id>-<name>-changelog`, interactive queries), serdes, changelog, record cache
+ * and where its bytes live.
  *
  * @example
  * ```ts
  * grouped.aggregate(() => 0, (k, o, sum) => sum + o.amount, { name: 'spend-per-user', value: Serdes.double() });
+ * grouped.count({ name: 'counts', storeType: 'persistent', caching: false });
+ * grouped.count({ supplier: Stores.persistentKeyValueStore('counts') });
  * ```
  */
 export interface Materialized<K, V> {
-  /** The store's name; generated (with a warning) when absent. */
+  /** The store's name; the supplier's when one is given; else generated (with a warning). */
   readonly name?: string;
   readonly key?: Serde<K>;
   readonly value?: Serde<V>;
   /** `false`: no changelog (the state is lost when the task moves); an object: changelog topic configs. */
   readonly logging?: false | Readonly<Record<string, string>>;
+  /**
+   * Whether updates wait in the app's record cache (`statestore.cache.max.bytes`) until the
+   * next commit, so each key goes downstream and to the changelog once per commit (default
+   * true, as in Kafka Streams); `false` forwards and logs every update
+   * (`Materialized.withCachingDisabled()`). Without a record cache every update goes through.
+   */
+  readonly caching?: boolean;
+  /** Where the store's bytes live; default the builder's `default.dsl.store` (`in-memory`). */
+  readonly storeType?: DslStoreType;
+  /**
+   * The key-value byte store (Kafka Streams' `Materialized.as(supplier)`), e.g.
+   * `Stores.persistentKeyValueStore('counts')`: its name is the store's, and it overrides
+   * `storeType`. Key-value stores only (aggregations, tables).
+   */
+  readonly supplier?: KeyValueBytesStoreSupplier;
 }

@@ -15,7 +15,12 @@ import { NodePrefix, type BuilderContext } from './builder-context.js';
 import type { Grouped, Materialized } from './grouping-options.js';
 import type { KStream } from './kstream.js';
 import { materializedTable, type KTable } from './ktable.js';
-import { addStatefulNode, keyValueStoreOf, storeNameOf } from './stateful-node.js';
+import {
+  addStatefulNode,
+  keyValueStoreOf,
+  materializedName,
+  storeNameOf,
+} from './stateful-node.js';
 import { records } from './stream-state.js';
 import { SessionWindowedKStream, TimeWindowedKStream } from './windowed-kstream.js';
 
@@ -125,11 +130,11 @@ export class KGroupedStream<K, V> {
     options: Materialized<K, A>,
   ): KTable<K, A> {
     const ctx = this.ctx;
-    const store = storeNameOf(ctx, options.name, storePrefix, 'an aggregation');
+    const store = storeNameOf(ctx, materializedName(options), storePrefix, 'an aggregation');
     const input = this.repartitioned(store);
     const keySerde = options.key ?? this.grouped.key ?? input.internals.state.keySerde;
     const name = ctx.newName(prefix);
-    const builder = keyValueStoreOf(store, options, keySerde, options.value);
+    const builder = keyValueStoreOf(ctx, store, options, keySerde, options.value);
     addStatefulNode(ctx, name, [input.nodeName], builder, streamAggregateNode(store, fold));
     return materializedTable(ctx, name, keySerde, options.value, store);
   }
@@ -173,7 +178,7 @@ export class CogroupedKStream<K, A> {
   /** Aggregates every input into one store; the table emits each input's updates. */
   aggregate(initializer: () => A, options: Materialized<K, A> = {}): KTable<K, A> {
     const ctx = this.ctx;
-    const store = storeNameOf(ctx, options.name, NodePrefix.cogroupStore, 'a cogroup');
+    const store = storeNameOf(ctx, materializedName(options), NodePrefix.cogroupStore, 'a cogroup');
     let keySerde = options.key;
     const builderKey = (): Serde<K> | undefined => keySerde;
     const parents: string[] = [];
@@ -200,7 +205,7 @@ export class CogroupedKStream<K, A> {
       stores: [],
       create: records(() => passThrough()),
     });
-    ctx.topology.addStateStore(keyValueStoreOf(store, options, builderKey(), options.value));
+    ctx.topology.addStateStore(keyValueStoreOf(ctx, store, options, builderKey(), options.value));
     return materializedTable(ctx, merge, keySerde, options.value, store);
   }
 }

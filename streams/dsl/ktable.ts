@@ -23,7 +23,12 @@ import type { InheritedSerdes } from '../runtime/topology-nodes.js';
 import { NodePrefix, type BuilderContext } from './builder-context.js';
 import type { Grouped, Materialized } from './grouping-options.js';
 import { addRepartition } from './repartition.js';
-import { addStatefulNode, keyValueStoreOf, storeNameOf } from './stateful-node.js';
+import {
+  addStatefulNode,
+  keyValueStoreOf,
+  materializedName,
+  storeNameOf,
+} from './stateful-node.js';
 import type { KStream } from './kstream.js';
 import type { Named } from './options.js';
 import { known, records, revalued, type StreamState } from './stream-state.js';
@@ -278,7 +283,12 @@ export class KGroupedTable<K, V> {
   ): KTable<K, A> {
     const ctx = this.ctx;
     const s = this.state;
-    const store = storeNameOf(ctx, options.name, storePrefix, 'KTable.groupBy aggregation');
+    const store = storeNameOf(
+      ctx,
+      materializedName(options),
+      storePrefix,
+      'KTable.groupBy aggregation',
+    );
     const keySerde = options.key ?? s.keySerde;
     const source = addRepartition(ctx, {
       parent: s.node,
@@ -291,7 +301,7 @@ export class KGroupedTable<K, V> {
       dropNullKeys: true,
     });
     const name = ctx.newName(prefix);
-    const builder = keyValueStoreOf(store, options, keySerde, options.value);
+    const builder = keyValueStoreOf(ctx, store, options, keySerde, options.value);
     addStatefulNode(ctx, name, [source], builder, tableAggregateNode(store, f));
     return materializedTable(ctx, name, keySerde, options.value, store);
   }

@@ -5,7 +5,13 @@
  */
 import type { Serde } from '../serde/index.js';
 import type { NodeFactory } from '../runtime/node-context.js';
-import { Stores, type KeyValueStore, type StoreBuilder } from '../state/index.js';
+import { TopologyError } from '../runtime/streams-error.js';
+import {
+  Stores,
+  type KeyValueBytesStoreSupplier,
+  type KeyValueStore,
+  type StoreBuilder,
+} from '../state/index.js';
 
 import type { BuilderContext } from './builder-context.js';
 import type { Materialized } from './grouping-options.js';
@@ -26,18 +32,45 @@ export function storeNameOf(
   return generated;
 }
 
-/** A key-value store builder for `options`. */
+/** The store name `options` give: the user's, else the supplier's (undefined: generate one). */
+export function materializedName(options: Materialized<unknown, unknown>): string | undefined {
+  const { name, supplier } = options;
+  if (name !== undefined && supplier !== undefined && supplier.name !== name)
+    throw new TopologyError(
+      `a store named ${name} cannot use the supplier of store ${supplier.name}: give one name`,
+    );
+  return name ?? supplier?.name;
+}
+
+/** The byte store of a DSL key-value store: the given supplier, else the chosen store type. */
+function keyValueSupplierOf(
+  ctx: BuilderContext,
+  store: string,
+  options: Materialized<unknown, unknown>,
+): KeyValueBytesStoreSupplier {
+  if (options.supplier !== undefined) return options.supplier;
+  return (options.storeType ?? ctx.defaultDslStore) === 'persistent'
+    ? Stores.persistentKeyValueStore(store)
+    : Stores.inMemoryKeyValueStore(store);
+}
+
+/**
+ * A key-value store builder for `options`: cached unless `caching: false` (the DSL's default, as
+ * in Kafka Streams: aggregations and tables forward once per key per commit).
+ */
 export function keyValueStoreOf<K, V>(
+  ctx: BuilderContext,
   store: string,
   options: Materialized<K, V>,
   keySerde: Serde<K> | undefined,
   valueSerde: Serde<V> | undefined,
 ): StoreBuilder<KeyValueStore<K, V>> {
   const builder = Stores.keyValueStoreBuilder(
-    store,
+    keyValueSupplierOf(ctx, store, options as Materialized<unknown, unknown>),
     options.key ?? keySerde,
     options.value ?? valueSerde,
   );
+  if (options.caching !== false) builder.withCachingEnabled();
   if (options.logging === false) return builder.withLoggingDisabled();
   return options.logging === undefined ? builder : builder.withLoggingEnabled(options.logging);
 }

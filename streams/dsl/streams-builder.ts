@@ -5,16 +5,22 @@
  */
 import { tableSourceNode } from '../operators/table/table-source.js';
 import type { Topology } from '../runtime/topology.js';
+import { TopologyError } from '../runtime/streams-error.js';
 import { Serdes } from '../serde/index.js';
 import type { StoreBuilder } from '../state/index.js';
 
 import { BuilderContext, NodePrefix } from './builder-context.js';
 import { addGlobalKTable, type GlobalKTable, type GlobalTableOptions } from './global-ktable.js';
-import type { Materialized } from './grouping-options.js';
+import type { DslStoreType, Materialized } from './grouping-options.js';
 import { KStream } from './kstream.js';
 import { materializedTable, type KTable } from './ktable.js';
 import type { StreamOptions } from './options.js';
-import { addStatefulNode, keyValueStoreOf, storeNameOf } from './stateful-node.js';
+import {
+  addStatefulNode,
+  keyValueStoreOf,
+  materializedName,
+  storeNameOf,
+} from './stateful-node.js';
 import type { StreamState } from './stream-state.js';
 
 /**
@@ -28,6 +34,23 @@ import type { StreamState } from './stream-state.js';
  */
 export interface TableOptions<K, V> extends Materialized<K, V> {
   readonly timestampExtractor?: StreamOptions<K, V>['timestampExtractor'];
+}
+
+/**
+ * Options of a {@link StreamsBuilder} (Kafka Streams' topology configs).
+ *
+ * @example
+ * ```ts
+ * const b = new StreamsBuilder({ 'default.dsl.store': 'persistent' });
+ * ```
+ */
+export interface StreamsBuilderOptions {
+  /**
+   * Where the DSL's stores keep their bytes unless an operator's `storeType` or `supplier` says
+   * otherwise (Kafka's `default.dsl.store`). Default `in-memory`: persistent stores put files
+   * under `state.dir`, which only an app that asks for them should get.
+   */
+  readonly 'default.dsl.store'?: DslStoreType;
 }
 
 /**
@@ -45,8 +68,15 @@ export interface TableOptions<K, V> extends Materialized<K, V> {
 export class StreamsBuilder {
   private readonly ctx = new BuilderContext();
 
-  constructor() {
+  constructor(options: StreamsBuilderOptions = {}) {
     const ctx = this.ctx;
+    // Checked at run time too: JavaScript callers and configs read from files are not typed.
+    const store: unknown = options['default.dsl.store'];
+    if (store === 'in-memory' || store === 'persistent') ctx.defaultDslStore = store;
+    else if (store !== undefined)
+      throw new TopologyError(
+        `default.dsl.store must be in-memory or persistent, got ${JSON.stringify(store)}`,
+      );
     ctx.makeStream = (state: StreamState<unknown, unknown>) => new KStream(ctx, state);
   }
 
@@ -81,7 +111,7 @@ export class StreamsBuilder {
     const name = ctx.newName(NodePrefix.tableSource);
     const store = storeNameOf(
       ctx,
-      options.name,
+      materializedName(options),
       `${topic}${NodePrefix.tableStore}`,
       `table ${topic}`,
     );
@@ -92,7 +122,7 @@ export class StreamsBuilder {
         ? {}
         : { timestampExtractor: options.timestampExtractor }),
     });
-    const builder = keyValueStoreOf(store, options, options.key, options.value);
+    const builder = keyValueStoreOf(ctx, store, options, options.key, options.value);
     addStatefulNode(ctx, name, [source], builder, tableSourceNode(store));
     return materializedTable(ctx, name, options.key, options.value, store);
   }

@@ -35,7 +35,7 @@ import { windowedStoreBuilder, windowSizeOf } from './windowed-stores.js';
  * .count({ name: 'clicks-per-minute', retentionMs: 3_600_000, lateRecordsTopic: 'late-clicks' });
  * ```
  */
-export interface WindowedMaterialized<K, V> extends Materialized<K, V> {
+export interface WindowedMaterialized<K, V> extends Omit<Materialized<K, V>, 'supplier'> {
   /** How long windows are kept; at least the window size plus grace (the default). */
   readonly retentionMs?: number;
   /** Where records arriving after their windows closed are written (they are counted anyway). */
@@ -112,6 +112,8 @@ function addWindowedAggregate<K, V, A>(
       valueSerde: options.value,
       retentionMs: options.retentionMs,
       logging: options.logging,
+      caching: options.caching !== false,
+      persistent: (options.storeType ?? ctx.defaultDslStore) === 'persistent',
     }),
   );
   late.sink = lateRecordRoute(ctx, late.counter, {

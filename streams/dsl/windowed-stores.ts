@@ -2,6 +2,8 @@
  * The stores of windowed aggregations: a window store of timestamped aggregates for time and
  * sliding windows, a session store for sessions. The aggregate's serde may be the runner's
  * default, known only when a task builds the store, so the timestamped value serde is made then.
+ * Window stores are cached unless the operator says `caching: false` (session stores have no
+ * caching layer yet); `persistent` puts the bytes in LMDB.
  */
 import type { Serde } from '../serde/index.js';
 import {
@@ -23,6 +25,9 @@ export interface WindowedStoreSpec {
   readonly valueSerde: Serde<unknown> | undefined;
   readonly retentionMs: number | undefined;
   readonly logging: false | Readonly<Record<string, string>> | undefined;
+  /** Keep updates in the record cache until the commit (window stores only). */
+  readonly caching: boolean;
+  readonly persistent: boolean;
 }
 
 /** The window size a store of `windows` records (a session store has none). */
@@ -45,7 +50,7 @@ function withLogging<S extends StateStore>(
  *
  * @example
  * ```ts
- * topology.addStateStore(windowedStoreBuilder({ name: 'counts', windows, keySerde, valueSerde: Serdes.int64(), retentionMs: undefined, logging: undefined }));
+ * topology.addStateStore(windowedStoreBuilder({ name: 'counts', windows, keySerde, valueSerde: Serdes.int64(), retentionMs: undefined, logging: undefined, caching: true, persistent: false }));
  * ```
  */
 export function windowedStoreBuilder(spec: WindowedStoreSpec): StoreBuilder {
@@ -54,25 +59,29 @@ export function windowedStoreBuilder(spec: WindowedStoreSpec): StoreBuilder {
   if (w.kind === 'session')
     return withLogging(
       Stores.sessionStoreBuilder(
-        Stores.inMemorySessionStore(spec.name, Math.max(1, retentionMs)),
+        spec.persistent
+          ? Stores.persistentSessionStore(spec.name, Math.max(1, retentionMs))
+          : Stores.inMemorySessionStore(spec.name, Math.max(1, retentionMs)),
         spec.keySerde,
         spec.valueSerde,
       ),
       spec.logging,
     );
-  const supplier = Stores.inMemoryWindowStore(spec.name, {
+  const options = {
     windowSizeMs: windowSizeOf(w),
     retentionMs: Math.max(windowSizeOf(w), retentionMs),
-  });
-  const make = (value: Serde<unknown> | undefined): StoreBuilder =>
-    withLogging(
-      Stores.windowStoreBuilder(
-        supplier,
-        spec.keySerde,
-        value === undefined ? undefined : timestampedSerde(value),
-      ),
-      spec.logging,
+  };
+  const supplier = spec.persistent
+    ? Stores.persistentWindowStore(spec.name, options)
+    : Stores.inMemoryWindowStore(spec.name, options);
+  const make = (value: Serde<unknown> | undefined): StoreBuilder => {
+    const builder = Stores.windowStoreBuilder(
+      supplier,
+      spec.keySerde,
+      value === undefined ? undefined : timestampedSerde(value),
     );
+    return withLogging(spec.caching ? builder.withCachingEnabled() : builder, spec.logging);
+  };
   const known = make(spec.valueSerde);
   if (spec.valueSerde !== undefined) return known;
   // The aggregate's serde is the runner's default: wrap it when a task builds the store.
@@ -81,6 +90,9 @@ export function windowedStoreBuilder(spec: WindowedStoreSpec): StoreBuilder {
     kind: 'window',
     get loggingEnabled() {
       return known.loggingEnabled;
+    },
+    get cachingEnabled() {
+      return known.cachingEnabled === true;
     },
     changelogConfigs: () => known.changelogConfigs(),
     withLoggingEnabled(configs) {

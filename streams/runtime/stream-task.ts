@@ -26,7 +26,7 @@ import { taskName, type Task, type TaskEnvironment, type TaskId, type TaskStore 
 import type { SubtopologyPlan } from './topology-nodes.js';
 
 /** `restoring`: created, stores being restored, processors not created yet. */
-type Phase = 'restoring' | 'idle' | 'processing' | 'punctuating' | 'closed';
+type Phase = 'restoring' | 'idle' | 'processing' | 'punctuating' | 'flushing' | 'closed';
 
 /**
  * The {@link Task} a {@link Topology} creates.
@@ -79,6 +79,9 @@ export class StreamTask implements Task {
       env,
       logger: this.logger,
       recordContext: () => this.recordContext(),
+      flushing: (flush) => {
+        this.runFlush(flush);
+      },
       get streamTimeMs() {
         return task.streamTime;
       },
@@ -136,7 +139,27 @@ export class StreamTask implements Task {
   }
 
   flushStores(): void {
-    this.stores.flush();
+    this.runFlush(() => {
+      this.stores.flush();
+    });
+  }
+
+  /**
+   * Runs a cache flush: it forwards the cached results of the DSL's stores downstream, so the
+   * records reaching sinks then are accepted as in processing (on commit, or an eviction caused
+   * by another task's write; within this task's own processing, it is part of it).
+   */
+  private runFlush(flush: () => void): void {
+    if (this.phase !== 'idle') {
+      flush();
+      return;
+    }
+    this.phase = 'flushing';
+    try {
+      flush();
+    } finally {
+      this.phase = 'idle';
+    }
   }
 
   checkpointStores(): void {
@@ -321,7 +344,8 @@ export class StreamTask implements Task {
 
   private accepting(sink: string): boolean {
     if (this.failures.fatal !== undefined) return false;
-    if (this.phase === 'processing' || this.phase === 'punctuating') return true;
+    if (this.phase === 'processing' || this.phase === 'punctuating' || this.phase === 'flushing')
+      return true;
     if (this.phase === 'closed') {
       this.logger.warn({ node: sink }, 'a record reached a sink while the task closed; dropped');
       return false;

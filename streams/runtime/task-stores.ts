@@ -46,6 +46,8 @@ export interface TaskStoreHost {
   /** The input being processed, for the changelog record's timestamp and origin. */
   recordContext(): RecordContext | undefined;
   readonly streamTimeMs: number;
+  /** Runs a cache flush as the task's work (its forwarded records reach its sinks). */
+  flushing?(flush: () => void): void;
 }
 
 /** A store, its changelog topic and its coverage (set when it is persistent and logged). */
@@ -223,6 +225,12 @@ function build(builder: StoreBuilder, host: TaskStoreHost): HeldStore {
     defaultValueSerde: env.defaultValueSerde,
     stateDir: env.stateDir,
     cache: env.recordCache,
+    cacheFlushScope:
+      host.flushing === undefined
+        ? undefined
+        : (flush: () => void) => {
+            host.flushing?.(flush);
+          },
     logger: host.logger,
   });
   const store: TaskStore = {

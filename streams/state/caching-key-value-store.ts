@@ -5,12 +5,27 @@
  * cached value, or a cached deletion that hides the store's older value; ranges merge the
  * cached entries into the store's.
  */
+import type { CachedRecordContext, FlushListenerOptions } from './cache-flush.js';
 import type { KeyValue } from './key-value.js';
 import type { CacheFlushEntry, NamedCache, RecordCache } from './record-cache.js';
 import type { KeyValueStore } from './state-store.js';
 import { StateStoreError } from './state-store-error.js';
 import { ForwardingStore } from './store-lifecycle.js';
 import { fromLatin1, toLatin1 } from './store-keys.js';
+
+/**
+ * What a flushed entry replaced: the store's value before the write (null when absent, or when
+ * old values were not asked for) and the context of the entry's last update.
+ *
+ * @example
+ * ```ts
+ * const p: CacheFlushPrevious = { oldValue: null, context: undefined };
+ * ```
+ */
+export interface CacheFlushPrevious {
+  readonly oldValue: Buffer | null;
+  readonly context: CachedRecordContext | undefined;
+}
 
 /**
  * Called with each entry a flush (or eviction) writes to the store, in the order the entries
@@ -21,7 +36,11 @@ import { fromLatin1, toLatin1 } from './store-keys.js';
  * cached.setFlushListener((key, value) => forwarded.push([key, value]));
  * ```
  */
-export type CacheFlushListener = (key: Buffer, value: Buffer | null) => void;
+export type CacheFlushListener = (
+  key: Buffer,
+  value: Buffer | null,
+  previous: CacheFlushPrevious,
+) => void;
 
 /**
  * A key-value byte store whose writes are cached between flushes.
@@ -40,17 +59,35 @@ export class CachingKeyValueStore
 {
   private readonly cache: NamedCache;
   private listener: CacheFlushListener | undefined;
+  private options: FlushListenerOptions = {};
 
-  constructor(inner: KeyValueStore<Buffer, Buffer>, cache: RecordCache, cacheName: string) {
+  constructor(
+    inner: KeyValueStore<Buffer, Buffer>,
+    cache: RecordCache,
+    cacheName: string,
+    /** Runs each write-through as its task's work (see `StoreContext.cacheFlushScope`). */
+    scope?: (flush: () => void) => void,
+  ) {
     super(inner);
     this.cache = cache.namedCache(cacheName, (dirty) => {
-      this.writeThrough(dirty);
+      if (scope === undefined) this.writeThrough(dirty);
+      else
+        scope(() => {
+          this.writeThrough(dirty);
+        });
     });
   }
 
-  /** Hears every entry the cache writes to the store. */
-  setFlushListener(listener: CacheFlushListener | undefined): void {
+  /**
+   * Hears every entry the cache writes to the store; with `sendOldValues` each write reads the
+   * value it replaces first, and `recordContext` is kept with each update.
+   */
+  setFlushListener(
+    listener: CacheFlushListener | undefined,
+    options: FlushListenerOptions = {},
+  ): void {
     this.listener = listener;
+    this.options = options;
   }
 
   get(key: Buffer): Buffer | undefined {
@@ -62,7 +99,11 @@ export class CachingKeyValueStore
   put(key: Buffer, value: Buffer | null): void {
     if (!this.isOpen)
       throw new StateStoreError(`store ${this.name} is closed`, { store: this.name });
-    this.cache.put(toLatin1(key), value === null ? null : toLatin1(value));
+    this.cache.put(
+      toLatin1(key),
+      value === null ? null : toLatin1(value),
+      this.options.recordContext?.(),
+    );
   }
 
   putIfAbsent(key: Buffer, value: Buffer): Buffer | undefined {
@@ -135,11 +176,14 @@ export class CachingKeyValueStore
   }
 
   private writeThrough(dirty: readonly CacheFlushEntry[]): void {
-    for (const { key, value } of dirty) {
+    const listener = this.listener;
+    const readOld = this.options.sendOldValues === true;
+    for (const { key, value, context } of dirty) {
       const k = fromLatin1(key);
       const v = value === null ? null : fromLatin1(value);
+      const oldValue = listener !== undefined && readOld ? (this.inner.get(k) ?? null) : null;
       this.inner.put(k, v);
-      this.listener?.(k, v);
+      listener?.(k, v, { oldValue, context });
     }
   }
 }

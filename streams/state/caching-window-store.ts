@@ -5,12 +5,29 @@
  * and reads the store, which keeps the windowed scans simple at the cost of shorter
  * de-duplication for stores read by range (sliding windows).
  */
+import type { CachedRecordContext, FlushListenerOptions } from './cache-flush.js';
 import type { KeyValue } from './key-value.js';
 import type { CacheFlushEntry, NamedCache, RecordCache } from './record-cache.js';
 import type { Windowed, WindowStore, WindowValue } from './state-store.js';
 import { StateStoreError } from './state-store-error.js';
 import { ForwardingStore } from './store-lifecycle.js';
 import { fromLatin1, parseWindowKey, toLatin1, windowKeyBytes } from './store-keys.js';
+
+/**
+ * Called with each window a flush (or eviction) writes to the store, in the order they were
+ * last updated; `oldValue` is the store's value before (null without `sendOldValues`).
+ *
+ * @example
+ * ```ts
+ * cached.setFlushListener((key, start, value) => forwarded.push([key, start, value]));
+ * ```
+ */
+export type WindowCacheFlushListener = (
+  key: Buffer,
+  windowStartMs: number,
+  value: Buffer | null,
+  previous: { readonly oldValue: Buffer | null; readonly context: CachedRecordContext | undefined },
+) => void;
 
 /**
  * A window byte store whose writes are cached between flushes (not for stores that retain
@@ -28,12 +45,33 @@ export class CachingWindowStore
   implements WindowStore<Buffer, Buffer>
 {
   private readonly cache: NamedCache;
+  private listener: WindowCacheFlushListener | undefined;
+  private options: FlushListenerOptions = {};
 
-  constructor(inner: WindowStore<Buffer, Buffer>, cache: RecordCache, cacheName: string) {
+  constructor(
+    inner: WindowStore<Buffer, Buffer>,
+    cache: RecordCache,
+    cacheName: string,
+    /** Runs each write-through as its task's work (see `StoreContext.cacheFlushScope`). */
+    scope?: (flush: () => void) => void,
+  ) {
     super(inner);
     this.cache = cache.namedCache(cacheName, (dirty) => {
-      this.writeThrough(dirty);
+      if (scope === undefined) this.writeThrough(dirty);
+      else
+        scope(() => {
+          this.writeThrough(dirty);
+        });
     });
+  }
+
+  /** Hears every window the cache writes to the store (see {@link FlushListenerOptions}). */
+  setFlushListener(
+    listener: WindowCacheFlushListener | undefined,
+    options: FlushListenerOptions = {},
+  ): void {
+    this.listener = listener;
+    this.options = options;
   }
 
   get windowSizeMs(): number {
@@ -50,6 +88,7 @@ export class CachingWindowStore
     this.cache.put(
       toLatin1(windowKeyBytes(key, windowStartMs, 0)),
       value === null ? null : toLatin1(value),
+      this.options.recordContext?.(),
     );
   }
 
@@ -86,9 +125,17 @@ export class CachingWindowStore
   }
 
   private writeThrough(dirty: readonly CacheFlushEntry[]): void {
-    for (const { key, value } of dirty) {
+    const listener = this.listener;
+    const readOld = this.options.sendOldValues === true;
+    for (const { key, value, context } of dirty) {
       const k = parseWindowKey(fromLatin1(key), this.name);
-      this.inner.put(k.key, value === null ? null : fromLatin1(value), k.windowStartMs);
+      const v = value === null ? null : fromLatin1(value);
+      const oldValue =
+        listener !== undefined && readOld
+          ? (this.inner.fetch(k.key, k.windowStartMs) ?? null)
+          : null;
+      this.inner.put(k.key, v, k.windowStartMs);
+      listener?.(k.key, k.windowStartMs, v, { oldValue, context });
     }
   }
 }

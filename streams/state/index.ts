@@ -63,5 +63,17 @@ export {
   type CacheFlushEntry,
   type RecordCacheStats,
 } from './record-cache.js';
-export { CachingKeyValueStore, type CacheFlushListener } from './caching-key-value-store.js';
-export { CachingWindowStore } from './caching-window-store.js';
+export {
+  CachingKeyValueStore,
+  type CacheFlushListener,
+  type CacheFlushPrevious,
+} from './caching-key-value-store.js';
+export { CachingWindowStore, type WindowCacheFlushListener } from './caching-window-store.js';
+export {
+  isFlushReporting,
+  type CachedRecordContext,
+  type FlushListenerOptions,
+  type FlushedUpdate,
+  type FlushedUpdateListener,
+  type FlushReporting,
+} from './cache-flush.js';

@@ -11,6 +11,8 @@
  * store's changes leave the cache in batches and in order.
  */
 
+import type { CachedRecordContext } from './cache-flush.js';
+
 /** Rough bytes of an entry beyond its key and value (objects, map slot, list links). */
 export const CACHE_ENTRY_OVERHEAD_BYTES = 96;
 
@@ -28,6 +30,8 @@ export const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 * 1024;
 export interface CacheFlushEntry {
   readonly key: string;
   readonly value: string | null;
+  /** The context of the record that made the last update, when the store keeps one. */
+  readonly context?: CachedRecordContext | undefined;
 }
 
 class Entry {
@@ -38,6 +42,7 @@ class Entry {
     readonly key: string,
     public value: string | null,
     public bytes: number,
+    public context: CachedRecordContext | undefined,
   ) {}
 }
 
@@ -188,14 +193,17 @@ export class NamedCache {
     return e;
   }
 
-  /** Caches `value` for `key` as dirty (to be written at the next flush). */
-  put(key: string, value: string | null): void {
+  /**
+   * Caches `value` for `key` as dirty (to be written at the next flush), with the context of the
+   * record that made the update (handed back at the flush).
+   */
+  put(key: string, value: string | null, context?: CachedRecordContext): void {
     const bytes = key.length + (value?.length ?? 0) + CACHE_ENTRY_OVERHEAD_BYTES;
     this.dirty.delete(key);
     this.dirty.add(key);
     const e = this.entries.get(key);
     if (e === undefined) {
-      const created = new Entry(this, key, value, bytes);
+      const created = new Entry(this, key, value, bytes, context);
       this.entries.set(key, created);
       this.cache.added(created);
       return;
@@ -203,6 +211,7 @@ export class NamedCache {
     const delta = bytes - e.bytes;
     e.value = value;
     e.bytes = bytes;
+    e.context = context;
     this.cache.touch(e);
     this.cache.resized(delta);
   }
@@ -226,7 +235,7 @@ export class NamedCache {
     const batch: CacheFlushEntry[] = [];
     for (const key of this.dirty) {
       const e = this.entries.get(key);
-      if (e !== undefined) batch.push({ key, value: e.value });
+      if (e !== undefined) batch.push({ key, value: e.value, context: e.context });
     }
     this.dirty.clear();
     this.flushing = true;

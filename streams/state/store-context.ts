@@ -63,6 +63,12 @@ export interface StoreContext {
    * keep their writes there between commits. Undefined: no store is cached.
    */
   readonly cache?: RecordCache | undefined;
+  /**
+   * Runs a flush of this task's cached stores as the task's own work: a flush forwards results
+   * downstream, on commit or when another task's write evicts an entry, and the task must accept
+   * the records that reach its sinks then. Undefined: run it as is.
+   */
+  readonly cacheFlushScope?: ((flush: () => void) => void) | undefined;
   readonly logger?: Logger | undefined;
 }
 

@@ -144,6 +144,7 @@ export interface CachingStoreBuilder<S extends StateStore = StateStore> extends 
 interface CacheSlot {
   readonly cache: RecordCache;
   readonly name: string;
+  readonly scope: ((flush: () => void) => void) | undefined;
 }
 
 /** What differs between the kinds of store: the byte store, the layers on it, restoring a record. */
@@ -239,7 +240,7 @@ class LayeredStoreBuilder<
     const log = this.logging ? ctx.changelog : undefined;
     const cache =
       this.caching && ctx.cache !== undefined
-        ? { cache: ctx.cache, name: `${ctx.taskName}/${this.name}` }
+        ? { cache: ctx.cache, name: `${ctx.taskName}/${this.name}`, scope: ctx.cacheFlushScope }
         : undefined;
     const store = layers.wrap(bytes, log, { key, value }, ctx.changelogTopic, cache);
     const checkpointed = checkpointedOf(bytes);
@@ -278,7 +279,9 @@ function keyValueLayers<K, V>(
     wrap: (bytes, log, serdes, topic, cache) => {
       const logged = log === undefined ? bytes : new ChangeLoggingKeyValueStore(bytes, log);
       return new TypedKeyValueStore(
-        cache === undefined ? logged : new CachingKeyValueStore(logged, cache.cache, cache.name),
+        cache === undefined
+          ? logged
+          : new CachingKeyValueStore(logged, cache.cache, cache.name, cache.scope),
         serdes.key as Serde<K>,
         serdes.value as Serde<V>,
         topic,
@@ -307,7 +310,7 @@ function windowLayers<K, V>(
       const cached =
         cache === undefined || supplier.retainDuplicates
           ? logged
-          : new CachingWindowStore(logged, cache.cache, cache.name);
+          : new CachingWindowStore(logged, cache.cache, cache.name, cache.scope);
       return new TypedWindowStore(cached, serdes.key as Serde<K>, serdes.value as Serde<V>, topic);
     },
     restore: (bytes, key, value) => {

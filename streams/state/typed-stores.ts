@@ -5,6 +5,9 @@
  */
 import type { Serde, SerdeContext } from '../serde/index.js';
 
+import type { FlushedUpdateListener, FlushListenerOptions, FlushReporting } from './cache-flush.js';
+import { CachingKeyValueStore } from './caching-key-value-store.js';
+import { CachingWindowStore } from './caching-window-store.js';
 import type { KeyValue } from './key-value.js';
 import type {
   KeyValueStore,
@@ -69,8 +72,25 @@ abstract class Typed<K, V, S extends AnyBytesStore> extends ForwardingStore<S> {
  */
 export class TypedKeyValueStore<K, V>
   extends Typed<K, V, KeyValueStore<Buffer, Buffer>>
-  implements KeyValueStore<K, V>
+  implements KeyValueStore<K, V>, FlushReporting<K, V>
 {
+  /**
+   * Reports the updates the caching layer writes through, typed; false when the store is not
+   * cached (every update is written at once: nothing to report).
+   */
+  setFlushListener(listener: FlushedUpdateListener<K, V>, options?: FlushListenerOptions): boolean {
+    if (!(this.inner instanceof CachingKeyValueStore)) return false;
+    this.inner.setFlushListener((key, value, { oldValue, context }) => {
+      listener({
+        key: this.key(key),
+        newValue: value === null ? null : this.value(value),
+        oldValue: oldValue === null ? null : this.value(oldValue),
+        context,
+      });
+    }, options);
+    return true;
+  }
+
   get(key: K): V | undefined {
     return this.value(this.inner.get(this.keyBytes(key)));
   }
@@ -119,8 +139,29 @@ export class TypedKeyValueStore<K, V>
  */
 export class TypedWindowStore<K, V>
   extends Typed<K, V, WindowStore<Buffer, Buffer>>
-  implements WindowStore<K, V>
+  implements WindowStore<K, V>, FlushReporting<Windowed<K>, V>
 {
+  /**
+   * Reports the windows the caching layer writes through, typed (a window ends its store's
+   * window size after its start); false when the store is not cached.
+   */
+  setFlushListener(
+    listener: FlushedUpdateListener<Windowed<K>, V>,
+    options?: FlushListenerOptions,
+  ): boolean {
+    if (!(this.inner instanceof CachingWindowStore)) return false;
+    const sizeMs = this.inner.windowSizeMs;
+    this.inner.setFlushListener((key, startMs, value, { oldValue, context }) => {
+      listener({
+        key: { key: this.key(key), window: { startMs, endMs: startMs + sizeMs } },
+        newValue: value === null ? null : this.value(value),
+        oldValue: oldValue === null ? null : this.value(oldValue),
+        context,
+      });
+    }, options);
+    return true;
+  }
+
   get windowSizeMs(): number {
     return this.inner.windowSizeMs;
   }

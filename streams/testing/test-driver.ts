@@ -365,10 +365,14 @@ export class TestDriver {
 
   private drain(): void {
     try {
-      for (let r = this.queue.shift(); r !== undefined; r = this.queue.shift()) {
-        this.task(`${this.readers.get(r.topic) ?? -1}_${r.partition}`).process(r);
-      }
-      for (const task of this.tasks.values()) this.commit(task);
+      // A commit's cache flush forwards results, which may feed internal topics: process those
+      // and commit again until nothing is left.
+      do {
+        for (let r = this.queue.shift(); r !== undefined; r = this.queue.shift()) {
+          this.task(`${this.readers.get(r.topic) ?? -1}_${r.partition}`).process(r);
+        }
+        for (const task of this.tasks.values()) this.commit(task);
+      } while (this.queue.length > 0);
     } finally {
       this.queue.length = 0;
     }

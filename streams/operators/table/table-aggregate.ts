@@ -3,12 +3,15 @@
  * incoming change first subtracts its old value from the key's aggregate, then adds its new
  * value, and the store and downstream get the result (with the previous aggregate as the old
  * value). As in Kafka, an aggregate is never deleted by subtraction (a count may reach 0).
+ * When the store is cached, the cache's flush emits the result instead, once per key per commit,
+ * with the aggregate last emitted as the old value.
  */
 import type { NodeFactory } from '../../runtime/node-context.js';
 import { recordOperator } from '../../runtime/record-operator.js';
 import type { StreamRecord } from '../../runtime/stream-record.js';
 import type { KeyValueStore } from '../../state/index.js';
 
+import { cacheForwarding, forwardChange } from './cache-forwarding.js';
 import type { Change } from './change.js';
 
 /**
@@ -40,6 +43,12 @@ export function tableAggregateNode<K, V, A>(
 ): NodeFactory {
   return (ctx) => {
     const store = ctx.getStateStore(storeName) as KeyValueStore<K, A>;
+    const forwarding = cacheForwarding<K, A, StreamRecord<K, Change<A>>>(
+      ctx,
+      store,
+      true,
+      forwardChange,
+    );
     const operator = recordOperator<StreamRecord<K, Change<V>>, StreamRecord<K, Change<A>>>(
       ctx,
       (record, emit) => {
@@ -54,10 +63,11 @@ export function tableAggregateNode<K, V, A>(
           agg = base === null ? (newValue as unknown as A) : f.adder(key, newValue, base);
         }
         if (agg === null && old === null) return;
+        forwarding.track(record);
         store.put(key, agg);
-        emit({ ...record, value: { newValue: agg, oldValue: old } });
+        if (!forwarding.cached) emit({ ...record, value: { newValue: agg, oldValue: old } });
       },
     );
-    return { kind: 'records', operator: operator as never };
+    return { kind: 'records', operator: forwarding.operator(operator) as never };
   };
 }

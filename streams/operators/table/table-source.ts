@@ -1,13 +1,15 @@
 /**
  * The materialization of `builder.table(topic)`: each record upserts its key in the store (a
  * null value deletes it: a tombstone) and the change goes downstream with the old value.
- * Records with a null key cannot be a table row and are skipped.
+ * Records with a null key cannot be a table row and are skipped. When the store is cached, the
+ * cache's flush emits the changes instead, once per key per commit.
  */
 import type { NodeFactory } from '../../runtime/node-context.js';
 import { recordOperator } from '../../runtime/record-operator.js';
 import type { StreamRecord } from '../../runtime/stream-record.js';
 import type { KeyValueStore } from '../../state/index.js';
 
+import { cacheForwarding, forwardChange } from './cache-forwarding.js';
 import type { Change } from './change.js';
 
 /**
@@ -21,6 +23,12 @@ import type { Change } from './change.js';
 export function tableSourceNode(storeName: string): NodeFactory {
   return (ctx) => {
     const store = ctx.getStateStore(storeName) as KeyValueStore<unknown, unknown>;
+    const forwarding = cacheForwarding<unknown, unknown, StreamRecord<unknown, Change<unknown>>>(
+      ctx,
+      store,
+      true,
+      forwardChange,
+    );
     const operator = recordOperator<
       StreamRecord<unknown, unknown>,
       StreamRecord<unknown, Change<unknown>>
@@ -33,9 +41,10 @@ export function tableSourceNode(storeName: string): NodeFactory {
       const value = record.value ?? null;
       const old = store.get(key) ?? null;
       if (value === null && old === null) return; // deleting what is absent changes nothing
+      forwarding.track(record);
       store.put(key, value);
-      emit({ ...record, value: { newValue: value, oldValue: old } });
+      if (!forwarding.cached) emit({ ...record, value: { newValue: value, oldValue: old } });
     });
-    return { kind: 'records', operator: operator };
+    return { kind: 'records', operator: forwarding.operator(operator) };
   };
 }

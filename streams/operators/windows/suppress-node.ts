@@ -95,6 +95,10 @@ export function suppressNode(spec: SuppressSpec): NodeFactory {
         buffer.put(id, e.dueMs, record, spec.sizeOf(record.key, record.value));
       }
     }
+    // Time as this node has seen it (the largest timestamp it received), not the task's: with
+    // the record cache, results arrive at commit, after the task's stream time has moved past
+    // windows whose latest results are still cached.
+    let observedMs = -1;
     ctx.onClose(() => {
       buffer.clear();
     });
@@ -115,11 +119,12 @@ export function suppressNode(spec: SuppressSpec): NodeFactory {
           );
         };
         const tick = ctx.schedule(1, 'stream-time', (streamTimeMs) => {
-          buffer.evictUntil(streamTimeMs, forward);
+          buffer.evictUntil(Math.min(streamTimeMs, observedMs), forward);
         });
         const subscription = source.subscribe({
           next(record) {
             try {
+              observedMs = Math.max(observedMs, record.timestamp);
               const id = idOf(record.key);
               const due = dueAt(record);
               buffer.put(id, due, record, spec.sizeOf(record.key, record.value), forward);
@@ -129,7 +134,7 @@ export function suppressNode(spec: SuppressSpec): NodeFactory {
                 const entry = encodeRecord(record, spec.keySerde, spec.valueSerde);
                 store.put(id, { dueMs, record: entry });
               }
-              buffer.evictUntil(ctx.streamTimeMs, forward);
+              buffer.evictUntil(Math.min(ctx.streamTimeMs, observedMs), forward);
             } catch (err) {
               fail(err);
             }

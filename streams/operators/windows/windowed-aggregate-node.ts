@@ -3,14 +3,17 @@
  * session) store it is connected to, runs the aggregator of its window kind on each record at
  * the task's stream time, and forwards every window update as a windowed-table change
  * (`Windowed<K>` key, the new aggregate, or null for a session merged away). Late records go to {@link reportLate}.
+ * A cached window store's updates are forwarded by its cache flushes instead, once per window
+ * per commit (see {@link cacheForwarding}).
  */
 import type { OperatorFunction } from 'rxjs';
 
 import type { AnyRecord, NodeFactory, Routed } from '../../runtime/node-context.js';
 import { recordOperator } from '../../runtime/record-operator.js';
 import type { StreamRecord } from '../../runtime/stream-record.js';
-import type { SessionStore, StateStore, WindowStore } from '../../state/index.js';
+import type { SessionStore, StateStore, Windowed, WindowStore } from '../../state/index.js';
 
+import { cacheForwarding } from '../table/cache-forwarding.js';
 import type { Change } from '../table/change.js';
 
 import { emitToResults, reportLate, type LateRecordRoute } from './late-records.js';
@@ -82,18 +85,37 @@ function aggregatorFor<K, V, A>(
  */
 export function windowedAggregateNode<K, V, A>(spec: WindowedAggregateSpec<K, V, A>): NodeFactory {
   return (ctx) => {
-    const aggregator = aggregatorFor(spec, ctx.getStateStore(spec.storeName));
+    const store = ctx.getStateStore(spec.storeName);
+    const aggregator = aggregatorFor(spec, store);
+    const forwarding = cacheForwarding<Windowed<K>, Timestamped<A>, Routed>(
+      ctx,
+      store,
+      false,
+      (u, context, emit) => {
+        if (u.newValue === null) return;
+        const out: StreamRecord<unknown, unknown> = {
+          key: u.key,
+          value: { newValue: u.newValue.value, oldValue: null } satisfies Change<A>,
+          headers: context.headers,
+          timestamp: u.newValue.timestampMs,
+          ...(context.source === undefined ? {} : { source: context.source }),
+        };
+        emitToResults(ctx, spec.late, out, emit);
+      },
+    );
     const operator = recordOperator<StreamRecord<K, V>, Routed>(ctx, (record, emit) => {
       if (record.key === null || record.key === undefined || record.value === null) {
         reportLate(ctx, { ...spec.late, sink: undefined }, record, 'null key or value', emit);
         return;
       }
+      forwarding.track(record);
       const accepted = aggregator.process(
         record.key,
         record.value,
         record.timestamp,
         ctx.streamTimeMs,
         (u) => {
+          if (forwarding.cached) return;
           const out: StreamRecord<unknown, unknown> = {
             key: u.key,
             // A table's change; old values are not sent (Kafka's default without sendOldValues).
@@ -107,6 +129,9 @@ export function windowedAggregateNode<K, V, A>(spec: WindowedAggregateSpec<K, V,
       );
       if (!accepted) reportLate(ctx, spec.late, record, 'window closed', emit);
     });
-    return { kind: 'routed', operator: operator as unknown as OperatorFunction<AnyRecord, Routed> };
+    return {
+      kind: 'routed',
+      operator: forwarding.operator(operator) as unknown as OperatorFunction<AnyRecord, Routed>,
+    };
   };
 }

@@ -202,6 +202,34 @@ describe('CachingKeyValueStore', () => {
     ]);
   });
 
+  it('hands a flush listener the value each write replaces and the context of its last update', () => {
+    const heard: [string, string | null, string | null, number | undefined][] = [];
+    const { cached } = cachedStore(new RecordCache(1 << 20), []);
+    let ts = 0;
+    cached.setFlushListener(
+      (k, v, { oldValue, context }) =>
+        heard.push([
+          k.toString(),
+          v?.toString() ?? null,
+          oldValue?.toString() ?? null,
+          context?.timestamp,
+        ]),
+      { sendOldValues: true, recordContext: () => ({ timestamp: ts, headers: {} }) },
+    );
+    ts = 1;
+    cached.put(b('a'), b('1'));
+    cached.flush();
+    ts = 2;
+    cached.put(b('a'), b('2'));
+    ts = 3;
+    cached.put(b('a'), b('3'));
+    cached.flush();
+    expect(heard).toEqual([
+      ['a', '1', null, 1],
+      ['a', '3', '1', 3],
+    ]);
+  });
+
   it('drops unflushed updates on close and throws StateStoreError after it', () => {
     const log: ChangelogRecord[] = [];
     const cache = new RecordCache(1 << 20);

@@ -1,0 +1,152 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import type { Admin, ConsumerRecord, Producer } from '../../../core/index.js';
+import { Serdes, StreamsBuilder, type Topology } from '../../../streams/index.js';
+import { StreamsApp } from '../../../streams/runtime/streams-app.js';
+import type { StreamsConfig } from '../../../streams/runtime/streams-config.js';
+import { waitUntil } from '../../helpers/groups.js';
+import { StreamsCluster } from '../../helpers/streams-harness.js';
+import { makeTempDir } from '../../helpers/temp-dir.js';
+
+const s = Serdes.string();
+const long = Serdes.nullable(Serdes.int64());
+const STORE = 'counts';
+
+/** A DSL count per key (the store persistent, the DSL's choice), its updates to `output`. */
+function countTopology(input: string, output: string): Topology {
+  const b = new StreamsBuilder();
+  b.stream(input, { key: s, value: s })
+    .groupByKey()
+    .count({ name: STORE, storeType: 'persistent' })
+    .toStream()
+    .to(output, { key: s, value: long });
+  return b.build();
+}
+
+async function sendKeys(
+  producer: Producer,
+  topic: string,
+  n: number,
+  keys: number,
+  truth: Map<string, number>,
+): Promise<void> {
+  const sends: Promise<unknown>[] = [];
+  for (let i = 0; i < n; i++) {
+    const key = `k${i % keys}`;
+    truth.set(key, (truth.get(key) ?? 0) + 1);
+    sends.push(producer.send({ topic, key, value: `v${i}` }));
+  }
+  await Promise.all(sends);
+}
+
+async function endOffset(admin: Admin, topic: string): Promise<number> {
+  const ends = await admin.listOffsets(topic, 'latest', [0]);
+  return [...ends.values()].reduce((n, o) => n + o.offset, 0);
+}
+
+function latest(records: readonly ConsumerRecord[], topic: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const r of records) {
+    const value = long.deserialize(r.value, { topic });
+    if (r.key !== null && value !== null) m.set(r.key.toString(), value);
+  }
+  return m;
+}
+
+describe('StreamsApp: DSL aggregations forward from the record cache', () => {
+  let cluster: StreamsCluster;
+  let admin: Admin;
+  let producer: Producer;
+  const apps: StreamsApp[] = [];
+  const cleanups: (() => void)[] = [];
+
+  beforeAll(async () => {
+    cluster = await StreamsCluster.start();
+    ({ admin, producer } = cluster);
+  });
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((a) => a.close()));
+    await cluster.closeReaders();
+    for (const c of cleanups.splice(0)) c();
+  });
+  afterAll(() => cluster.close());
+
+  function app(
+    topology: Topology,
+    config: Partial<StreamsConfig> & { 'application.id': string },
+  ): StreamsApp {
+    const t = makeTempDir('fjord-cached-dsl-');
+    cleanups.push(t.cleanup);
+    const a = new StreamsApp(
+      topology,
+      {
+        'bootstrap.servers': cluster.bootstrap,
+        'consumer.fetch.max.wait.ms': 50,
+        'state.dir': t.dir,
+        ...config,
+      },
+      { handleSignals: false },
+    );
+    apps.push(a);
+    return a;
+  }
+
+  it.each([
+    ['the default 10 MiB cache', 10, undefined],
+    ['statestore.cache.max.bytes=0', 300, 0],
+  ])(
+    'with %s, 300 updates of 10 keys in one commit interval give %i records downstream and to the changelog',
+    async (_what, expected, cacheBytes) => {
+      const id = cacheBytes === 0 ? 'uncached-dsl' : 'cached-dsl';
+      const [input, output] = [`${id}-in`, `${id}-out`];
+      await admin.createTopic(input, 1, 1);
+      await admin.createTopic(output, 1, 1);
+      const truth = new Map<string, number>();
+      await sendKeys(producer, input, 300, 10, truth);
+      // One commit interval longer than the test: only the close commits.
+      const a = app(countTopology(input, output), {
+        'application.id': id,
+        'commit.interval.ms': 600_000,
+        ...(cacheBytes === undefined ? {} : { 'statestore.cache.max.bytes': cacheBytes }),
+      });
+      await a.start();
+      await waitUntil('300 processed', () => a.metrics.recordsProcessed >= 300 || undefined);
+      expect(await a.close({ timeoutMs: 10_000 })).toBe(true);
+      expect(await endOffset(admin, `${id}-${STORE}-changelog`)).toBe(expected);
+      const out = await cluster.reader(output);
+      await out.until(`${expected} outputs`, (r) => r.records.length >= expected);
+      expect(out.records).toHaveLength(expected);
+      expect(latest(out.records, output)).toEqual(truth);
+    },
+  );
+
+  it('a persistent store chosen through the DSL restores from its checkpoint after a restart', async () => {
+    const id = 'dsl-persistent';
+    const [input, output] = [`${id}-in`, `${id}-out`];
+    await admin.createTopic(input, 1, 1);
+    await admin.createTopic(output, 1, 1);
+    const truth = new Map<string, number>();
+    const t = makeTempDir('fjord-dsl-persistent-');
+    cleanups.push(t.cleanup);
+    const config = { 'application.id': id, 'state.dir': t.dir, 'commit.interval.ms': 100 };
+    await sendKeys(producer, input, 100, 5, truth);
+    const first = app(countTopology(input, output), config);
+    await first.start();
+    await waitUntil('100 processed', () => first.metrics.recordsProcessed >= 100 || undefined);
+    expect(await first.close({ timeoutMs: 10_000 })).toBe(true);
+
+    const second = app(countTopology(input, output), config);
+    await second.start();
+    await waitUntil('running', () => second.state === 'RUNNING' || undefined);
+    // The checkpoint names the changelog's end: nothing to restore, the LMDB files hold it all.
+    expect(second.metrics.recordsRestored).toBe(0);
+    expect(second.store<string, number>(STORE).get('k3')).toBe(truth.get('k3'));
+    await sendKeys(producer, input, 10, 5, truth);
+    const out = await cluster.reader(output);
+    await out.until(
+      'the new counts',
+      (r) => latest(r.records, output).get('k4') === truth.get('k4'),
+    );
+    expect(latest(out.records, output)).toEqual(truth);
+  });
+});
