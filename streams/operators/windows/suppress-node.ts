@@ -83,6 +83,10 @@ export function suppressNode(spec: SuppressSpec): NodeFactory {
   };
   return (ctx) => {
     const buffer = new SuppressBuffer<AnyRecord>(suppressed.buffer);
+    // Time as this node has seen it (the largest timestamp it received), not the task's: with
+    // the record cache, results arrive at commit, after the task's stream time has moved past
+    // windows whose latest results are still cached.
+    let observedMs = -1;
     const store =
       spec.storeName === undefined
         ? undefined
@@ -93,12 +97,10 @@ export function suppressNode(spec: SuppressSpec): NodeFactory {
       for (const [id, e] of entries) {
         const record = decodeRecord(e.record, spec.keySerde, spec.valueSerde);
         buffer.put(id, e.dueMs, record, spec.sizeOf(record.key, record.value));
+        // The buffered records were seen before the move: time resumes from them.
+        observedMs = Math.max(observedMs, record.timestamp);
       }
     }
-    // Time as this node has seen it (the largest timestamp it received), not the task's: with
-    // the record cache, results arrive at commit, after the task's stream time has moved past
-    // windows whose latest results are still cached.
-    let observedMs = -1;
     ctx.onClose(() => {
       buffer.clear();
     });
