@@ -1,12 +1,14 @@
 /**
- * `npm run bench:replication` — three broker processes over one etcd: unmodified kafkajs 2.2.4
- * producing BENCH_RECORDS (default 200,000) records of 100 B to an RF=1 topic with acks=1, then to
- * an RF=3 topic (min.insync.replicas=2) with acks=all, 1,000 records per send, 8 sends in flight;
+ * `npm run bench:replication` — three broker processes over one etcd: unmodified kafkajs 2.2.4,
+ * then fjord's producer (which is fast enough for the brokers to be the limit), each producing
+ * BENCH_RECORDS (default 1,000,000) records of 100 B to an RF=1 topic with acks=1, then to an RF=3
+ * topic (min.insync.replicas=2) with acks=all, 1,000 records per send, 8 sends in flight;
  * then the failover time of the RF=3 partition: from SIGKILL of its leader to the first acks=all
  * produce answered by the new one (dominated by the broker session, BENCH_SESSION_MS).
  */
 import { Kafka, logLevel } from 'kafkajs';
 
+import { Producer } from '../../core/client/producer/producer.js';
 import { KafkaConnection } from '../../core/network/client-connection.js';
 import { ApiKey } from '../../core/protocol/messages/index.js';
 import { startEtcd } from '../helpers/etcd-process.js';
@@ -15,7 +17,7 @@ import type { ProcessCluster } from '../helpers/process-cluster.js';
 import { produceValues } from '../helpers/wire-client.js';
 import { nowNs, percentiles, rate } from './stats.js';
 
-const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const SESSION_MS = Number(process.env.BENCH_SESSION_MS ?? 3000);
 const PER_SEND = 1000;
 const IN_FLIGHT = 8;
@@ -72,6 +74,36 @@ async function produceRun(bootstrap: string[], topic: string, acks: number): Pro
   return `${rate(`${topic} acks=${acks}`, RECORDS, RECORDS * 100, elapsed)}  send(1000) latency ${percentiles(latency)}`;
 }
 
+async function fjordRun(bootstrap: string[], topic: string, acks: 1 | 'all'): Promise<string> {
+  const producer = new Producer({ bootstrap: bootstrap.join(','), clientId: 'bench', acks });
+  await producer.connect();
+  const value = Buffer.alloc(90, 120);
+  const batches = Array.from({ length: 16 }, (_, b) =>
+    Array.from({ length: PER_SEND }, (_, i) => ({
+      topic,
+      key: `key-${String((b * PER_SEND + i) % 1e6).padStart(6, '0')}`,
+      value,
+    })),
+  );
+  const latency: number[] = [];
+  const sends = Math.ceil(RECORDS / PER_SEND);
+  let next = 0;
+  const start = nowNs();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < sends) {
+        const n = next++;
+        const t = nowNs();
+        await producer.sendBatch(batches[n % batches.length]!);
+        latency.push(Number(nowNs() - t));
+      }
+    }),
+  );
+  const elapsed = nowNs() - start;
+  await producer.close();
+  return `${rate(`${topic} acks=${acks}`, RECORDS, RECORDS * 100, elapsed)}  sendBatch(1000) latency ${percentiles(latency)}`;
+}
+
 async function leaderOf(cluster: ProcessCluster, topic: string) {
   const m = await cluster.metadata([topic]);
   const p = m.topics[0]?.partitions[0];
@@ -90,10 +122,12 @@ async function main(): Promise<void> {
     while ((await leaderOf(cluster, 'rf3')).isr < 3) await new Promise((r) => setTimeout(r, 50));
     const bootstrap = cluster.ports().map((p) => `127.0.0.1:${p}`);
     console.log(
-      `replication bench: ${RECORDS.toLocaleString()} records of 100 B, kafkajs, ${PER_SEND} per send, ${IN_FLIGHT} in flight, 3 brokers`,
+      `replication bench: ${RECORDS.toLocaleString()} records of 100 B, ${PER_SEND} per send, ${IN_FLIGHT} in flight, 3 brokers`,
     );
-    console.log(`RF=1 ${await produceRun(bootstrap, 'rf1', 1)}`);
-    console.log(`RF=3 ${await produceRun(bootstrap, 'rf3', -1)}`);
+    console.log(`kafkajs RF=1 ${await produceRun(bootstrap, 'rf1', 1)}`);
+    console.log(`kafkajs RF=3 ${await produceRun(bootstrap, 'rf3', -1)}`);
+    console.log(`fjord   RF=1 ${await fjordRun(bootstrap, 'rf1', 1)}`);
+    console.log(`fjord   RF=3 ${await fjordRun(bootstrap, 'rf3', 'all')}`);
 
     const { leader } = await leaderOf(cluster, 'rf3');
     const killedAt = Date.now();
