@@ -89,89 +89,101 @@ describe('KIP-101 race (broker processes + etcd, RF=2, min.insync.replicas=2)', 
     await etcd.stop();
   });
 
-  it(`keeps every acknowledged record through ${LOOPS} loops of ack → follower restart → leader kill`, async () => {
-    await withConnection(cluster.ports()[0] ?? 0, async (conn) => {
-      const response = await conn.send(ApiKey.CREATE_TOPICS, 5, {
-        topics: [
-          {
-            name: TOPIC,
-            numPartitions: 1,
-            replicationFactor: 2,
-            assignments: [],
-            configs: [{ name: 'min.insync.replicas', value: '2' }],
+  it(
+    `keeps every acknowledged record through ${LOOPS} loops of ack → follower restart → leader kill`,
+    async () => {
+      await withConnection(cluster.ports()[0] ?? 0, async (conn) => {
+        const response = await conn.send(ApiKey.CREATE_TOPICS, 5, {
+          topics: [
+            {
+              name: TOPIC,
+              numPartitions: 1,
+              replicationFactor: 2,
+              assignments: [],
+              configs: [{ name: 'min.insync.replicas', value: '2' }],
+            },
+          ],
+          timeoutMs: 10_000,
+          validateOnly: false,
+        });
+        expect(response.topics[0]?.errorCode).toBe(0);
+      });
+      const acked: string[] = [];
+      const failoverMs: number[] = [];
+      for (let loop = 0; loop < LOOPS; loop++) {
+        let state: Awaited<ReturnType<typeof agreed>>;
+        await eventually(
+          async () => {
+            state = await agreed(cluster);
+            return state?.p.isrNodes.length === 2 && state.leaderPort !== undefined;
           },
-        ],
-        timeoutMs: 10_000,
-        validateOnly: false,
-      });
-      expect(response.topics[0]?.errorCode).toBe(0);
-    });
-    const acked: string[] = [];
-    const failoverMs: number[] = [];
-    for (let loop = 0; loop < LOOPS; loop++) {
-      let state: Awaited<ReturnType<typeof agreed>>;
+          30_000,
+          `loop ${loop}: ISR of 2`,
+        );
+        const { p, leaderPort } = state!;
+        const leader = p.leaderId;
+        const follower = p.replicaNodes.find((id) => id !== leader) ?? -1;
+        await withConnection(leaderPort ?? 0, async (conn) => {
+          for (let i = 0; i < 3; i++) {
+            const value = `l${loop}-${i}`;
+            expect((await produceValues(conn, TOPIC, 0, [value], { acks: -1 })).errorCode).toBe(0);
+            acked.push(value);
+          }
+        });
+        const followerPort = cluster.nodes[follower - 1]?.process?.port;
+        const leaderOwnPort = cluster.nodes[leader - 1]?.process?.port;
+        await cluster.signal(follower, 'SIGKILL');
+        await cluster.start(follower, followerPort);
+        const killedAt = Date.now();
+        await cluster.signal(leader, 'SIGKILL');
+        await eventually(
+          async () => {
+            const now = await agreed(cluster);
+            return now?.p.leaderId === follower;
+          },
+          30_000,
+          `loop ${loop}: the follower elected`,
+        );
+        failoverMs.push(Date.now() - killedAt);
+        const now = await agreed(cluster);
+        const stored = await withConnection(now?.leaderPort ?? 0, (conn) =>
+          fetchAll(conn, TOPIC, 0),
+        );
+        expect(ackedRecordProblems(acked, stored)).toEqual([]);
+        await cluster.start(leader, leaderOwnPort);
+      }
+      let final: Awaited<ReturnType<typeof agreed>>;
       await eventually(
         async () => {
-          state = await agreed(cluster);
-          return state?.p.isrNodes.length === 2 && state.leaderPort !== undefined;
+          final = await agreed(cluster);
+          return final?.p.isrNodes.length === 2;
         },
         30_000,
-        `loop ${loop}: ISR of 2`,
+        'final ISR of 2',
       );
-      const { p, leaderPort } = state!;
-      const leader = p.leaderId;
-      const follower = p.replicaNodes.find((id) => id !== leader) ?? -1;
-      await withConnection(leaderPort ?? 0, async (conn) => {
-        for (let i = 0; i < 3; i++) {
-          const value = `l${loop}-${i}`;
-          expect((await produceValues(conn, TOPIC, 0, [value], { acks: -1 })).errorCode).toBe(0);
-          acked.push(value);
-        }
+      await withConnection(final!.leaderPort ?? 0, async (conn) => {
+        expect((await produceValues(conn, TOPIC, 0, ['end'], { acks: -1 })).errorCode).toBe(0);
+        acked.push('end');
       });
-      const followerPort = cluster.nodes[follower - 1]?.process?.port;
-      const leaderOwnPort = cluster.nodes[leader - 1]?.process?.port;
-      await cluster.signal(follower, 'SIGKILL');
-      await cluster.start(follower, followerPort);
-      const killedAt = Date.now();
-      await cluster.signal(leader, 'SIGKILL');
-      await eventually(
-        async () => {
-          const now = await agreed(cluster);
-          return now?.p.leaderId === follower;
-        },
-        30_000,
-        `loop ${loop}: the follower elected`,
+      const stored = await withConnection(final!.leaderPort ?? 0, (conn) =>
+        fetchAll(conn, TOPIC, 0),
       );
-      failoverMs.push(Date.now() - killedAt);
-      const now = await agreed(cluster);
-      const stored = await withConnection(now?.leaderPort ?? 0, (conn) => fetchAll(conn, TOPIC, 0));
       expect(ackedRecordProblems(acked, stored)).toEqual([]);
-      await cluster.start(leader, leaderOwnPort);
-    }
-    let final: Awaited<ReturnType<typeof agreed>>;
-    await eventually(
-      async () => {
-        final = await agreed(cluster);
-        return final?.p.isrNodes.length === 2;
-      },
-      30_000,
-      'final ISR of 2',
-    );
-    await withConnection(final!.leaderPort ?? 0, async (conn) => {
-      expect((await produceValues(conn, TOPIC, 0, ['end'], { acks: -1 })).errorCode).toBe(0);
-      acked.push('end');
-    });
-    const stored = await withConnection(final!.leaderPort ?? 0, (conn) => fetchAll(conn, TOPIC, 0));
-    expect(ackedRecordProblems(acked, stored)).toEqual([]);
-    const replicas = new Map(
-      final!.p.replicaNodes.map(
-        (id) =>
-          [`broker ${id}`, replicaBatches(cluster.nodes[id - 1]?.dataDir ?? '', TOPIC, 0)] as const,
-      ),
-    );
-    expect(replicaDivergence(replicas, stored.length)).toEqual([]);
-    console.log(
-      `(f) KIP-101 race: ${LOOPS} loops, ${acked.length} acknowledged records kept; leader SIGKILL → follower elected in ${failoverMs.join(', ')} ms (session ${SESSION_MS} ms)`,
-    );
-  });
+      const replicas = new Map(
+        final!.p.replicaNodes.map(
+          (id) =>
+            [
+              `broker ${id}`,
+              replicaBatches(cluster.nodes[id - 1]?.dataDir ?? '', TOPIC, 0),
+            ] as const,
+        ),
+      );
+      expect(replicaDivergence(replicas, stored.length)).toEqual([]);
+      console.log(
+        `(f) KIP-101 race: ${LOOPS} loops, ${acked.length} acknowledged records kept; leader SIGKILL → follower elected in ${failoverMs.join(', ')} ms (session ${SESSION_MS} ms)`,
+      );
+      // A loop takes about 12 s (two broker restarts under tsx): the budget grows with the loops.
+    },
+    120_000 + LOOPS * 30_000,
+  );
 });
