@@ -8,131 +8,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { Producer } from '../../core/client/producer/producer.js';
 import { KafkaConnection } from '../../core/network/client-connection.js';
-import { ApiKey } from '../../core/protocol/messages/index.js';
-import type { MetadataResponse } from '../../core/protocol/messages/index.js';
 import { ErrorCode } from '../../core/util/error-codes.js';
 import { startEtcd } from '../helpers/etcd-process.js';
 import type { EtcdProcess } from '../helpers/etcd-process.js';
 import { startProcessCluster } from '../helpers/process-cluster.js';
 import type { ProcessCluster } from '../helpers/process-cluster.js';
 import {
-  ackedRecordProblems,
-  replicaBatches,
-  replicaDivergence,
-} from '../helpers/replication-checker.js';
+  committed,
+  createReplicatedTopic,
+  divergence,
+  partitionState,
+  portOf,
+  waitIsr,
+  withConnection,
+} from '../helpers/fault-cluster.js';
+import { ackedRecordProblems } from '../helpers/replication-checker.js';
 import { eventually } from '../helpers/test-cluster.js';
-import { fetchAll, produceValues } from '../helpers/wire-client.js';
+import { produceValues } from '../helpers/wire-client.js';
 
 /** The broker lease: longer than the lag limit, so a paused follower leaves the ISR by lag. */
 const SESSION_MS = 6000;
 const LAG_MS = 1500;
-
-function partitionOf(m: MetadataResponse, topic: string) {
-  const found = m.topics.find((t) => t.name === topic)?.partitions[0];
-  if (found === undefined) throw new Error(`no metadata for ${topic}`);
-  return found;
-}
-
-function portOf(m: MetadataResponse, nodeId: number): number {
-  const broker = m.brokers.find((b) => b.nodeId === nodeId);
-  if (broker === undefined) throw new Error(`broker ${nodeId} not live`);
-  return broker.port;
-}
-
-async function withConnection<T>(
-  port: number,
-  work: (c: KafkaConnection) => Promise<T>,
-): Promise<T> {
-  const conn = await KafkaConnection.connect('127.0.0.1', port);
-  try {
-    return await work(conn);
-  } finally {
-    await conn.close();
-  }
-}
-
-async function createTopic(cluster: ProcessCluster, name: string): Promise<void> {
-  await waitAllLive(cluster);
-  await withConnection(cluster.ports()[0] ?? 0, async (conn) => {
-    const response = await conn.send(ApiKey.CREATE_TOPICS, 5, {
-      topics: [
-        {
-          name,
-          numPartitions: 1,
-          replicationFactor: 3,
-          assignments: [],
-          configs: [{ name: 'min.insync.replicas', value: '2' }],
-        },
-      ],
-      timeoutMs: 10_000,
-      validateOnly: false,
-    });
-    expect(response.topics[0]?.errorCode).toBe(0);
-  });
-}
-
-async function state(cluster: ProcessCluster, topic: string) {
-  const m = await cluster.metadata([topic]);
-  return { m, p: partitionOf(m, topic) };
-}
-
-async function metadataAt(port: number, topics: readonly string[] | null) {
-  return withConnection(port, (conn) =>
-    conn.send(ApiKey.METADATA, 9, {
-      topics: topics === null ? null : topics.map((name) => ({ name })),
-      allowAutoTopicCreation: false,
-      includeClusterAuthorizedOperations: false,
-      includeTopicAuthorizedOperations: false,
-    }),
-  );
-}
-
-/**
- * Waits until every running broker reports an ISR of `size`: a broker just woken from SIGSTOP
- * answers from its old cache until its watch catches up, so one broker's word is not enough.
- */
-async function waitIsr(cluster: ProcessCluster, topic: string, size: number, what: string) {
-  await eventually(
-    async () => {
-      for (const port of cluster.ports()) {
-        const m = await metadataAt(port, [topic]).catch(() => undefined);
-        if (m === undefined || partitionOf(m, topic).isrNodes.length !== size) return false;
-      }
-      return true;
-    },
-    30_000,
-    what,
-  );
-}
-
-/** Waits until every running broker sees all three brokers registered. */
-async function waitAllLive(cluster: ProcessCluster) {
-  await eventually(
-    async () => {
-      for (const port of cluster.ports()) {
-        const m = await metadataAt(port, null).catch(() => undefined);
-        if (m?.brokers.length !== 3) return false;
-      }
-      return cluster.ports().length === 3;
-    },
-    30_000,
-    'three live brokers',
-  );
-}
-
-/** Everything committed, read from the current leader. */
-async function committed(cluster: ProcessCluster, topic: string) {
-  const { m, p } = await state(cluster, topic);
-  return withConnection(portOf(m, p.leaderId), (conn) => fetchAll(conn, topic, 0));
-}
-
-/** The checker's replica comparison over every broker whose folder holds the partition. */
-function divergence(cluster: ProcessCluster, topic: string, highWatermark: number): string[] {
-  const replicas = new Map(
-    cluster.nodes.map((n) => [`broker ${n.nodeId}`, replicaBatches(n.dataDir, topic, 0)] as const),
-  );
-  return replicaDivergence(replicas, highWatermark);
-}
 
 describe('replication faults (3 broker processes + etcd, RF=3, min.insync.replicas=2)', () => {
   let etcd: EtcdProcess;
@@ -153,9 +49,9 @@ describe('replication faults (3 broker processes + etcd, RF=3, min.insync.replic
 
   it('(a, b) SIGKILLed leader under an idempotent acks=all producer: every acknowledged record once and in order after failover; back, the old leader truncates, rejoins the ISR and all logs are byte-identical', async () => {
     const topic = 'kill-leader';
-    await createTopic(cluster, topic);
+    await createReplicatedTopic(cluster, topic);
     await waitIsr(cluster, topic, 3, 'ISR of 3');
-    const before = (await state(cluster, topic)).p;
+    const before = (await partitionState(cluster, topic)).p;
     const producer = new Producer({
       bootstrap: cluster
         .ports()
@@ -200,7 +96,7 @@ describe('replication faults (3 broker processes + etcd, RF=3, min.insync.replic
       await producer.close();
     }
     const acked = outcomes.flatMap((o, i) => (o === 'ok' ? [`v${i}`] : []));
-    const after = (await state(cluster, topic)).p;
+    const after = (await partitionState(cluster, topic)).p;
     expect(after.leaderId).not.toBe(before.leaderId);
     expect(after.leaderEpoch).toBeGreaterThan(before.leaderEpoch ?? 0);
     const stored = await committed(cluster, topic);
@@ -215,7 +111,7 @@ describe('replication faults (3 broker processes + etcd, RF=3, min.insync.replic
     await cluster.start(before.leaderId);
     await waitIsr(cluster, topic, 3, 'the old leader back in the ISR');
     console.log(`(b) restarted broker back in the ISR after ${Date.now() - restartedAt} ms`);
-    const { m, p } = await state(cluster, topic);
+    const { m, p } = await partitionState(cluster, topic);
     await withConnection(portOf(m, p.leaderId), async (conn) => {
       expect((await produceValues(conn, topic, 0, ['last'], { acks: -1 })).errorCode).toBe(0);
     });
@@ -226,9 +122,9 @@ describe('replication faults (3 broker processes + etcd, RF=3, min.insync.replic
 
   it('(c) SIGSTOPped follower leaves the ISR after replica.lag.time.max.ms (before its lease ends), acks=all goes on; SIGCONT and it rejoins', async () => {
     const topic = 'pause-follower';
-    await createTopic(cluster, topic);
+    await createReplicatedTopic(cluster, topic);
     await waitIsr(cluster, topic, 3, 'ISR of 3');
-    const { m, p } = await state(cluster, topic);
+    const { m, p } = await partitionState(cluster, topic);
     const follower = p.replicaNodes.find((id) => id !== p.leaderId) ?? -1;
     const acked: string[] = [];
     await withConnection(portOf(m, p.leaderId), async (conn) => {
@@ -266,9 +162,9 @@ describe('replication faults (3 broker processes + etcd, RF=3, min.insync.replic
 
   it('(d) two of three followers stopped: acks=all gets NOT_ENOUGH_REPLICAS once the ISR is the leader alone, acks=1 goes on', async () => {
     const topic = 'stop-two';
-    await createTopic(cluster, topic);
+    await createReplicatedTopic(cluster, topic);
     await waitIsr(cluster, topic, 3, 'ISR of 3');
-    const { m, p } = await state(cluster, topic);
+    const { m, p } = await partitionState(cluster, topic);
     const followers = p.replicaNodes.filter((id) => id !== p.leaderId);
     await withConnection(portOf(m, p.leaderId), async (conn) => {
       for (const id of followers) await cluster.signal(id, 'SIGSTOP');
@@ -291,9 +187,9 @@ describe('replication faults (3 broker processes + etcd, RF=3, min.insync.replic
 
   it('(e) zombie leader: SIGSTOPped past its lease, a follower takes over; on SIGCONT nothing it accepts is acknowledged as committed, it steps down and its log converges', async () => {
     const topic = 'zombie';
-    await createTopic(cluster, topic);
+    await createReplicatedTopic(cluster, topic);
     await waitIsr(cluster, topic, 3, 'ISR of 3');
-    const before = await state(cluster, topic);
+    const before = await partitionState(cluster, topic);
     const zombie = before.p.leaderId;
     const acked: string[] = [];
     await withConnection(portOf(before.m, zombie), async (conn) => {
@@ -306,13 +202,13 @@ describe('replication faults (3 broker processes + etcd, RF=3, min.insync.replic
     try {
       await eventually(
         async () => {
-          const now = (await state(cluster, topic)).p;
+          const now = (await partitionState(cluster, topic)).p;
           return now.leaderId !== zombie && now.leaderId > 0;
         },
         4 * SESSION_MS,
         'a new leader',
       );
-      const { m, p } = await state(cluster, topic);
+      const { m, p } = await partitionState(cluster, topic);
       expect(p.leaderEpoch).toBeGreaterThan(before.p.leaderEpoch ?? 0);
       await withConnection(portOf(m, p.leaderId), async (conn) => {
         expect((await produceValues(conn, topic, 0, ['n0'], { acks: -1 })).errorCode).toBe(0);
@@ -331,7 +227,7 @@ describe('replication faults (3 broker processes + etcd, RF=3, min.insync.replic
     console.log(`(e) the woken zombie answered acks=all with error ${code}`);
     expect(code).not.toBe(ErrorCode.NONE);
     await waitIsr(cluster, topic, 3, 'the zombie back as a follower in the ISR');
-    const { m, p } = await state(cluster, topic);
+    const { m, p } = await partitionState(cluster, topic);
     expect(p.leaderId).not.toBe(zombie);
     await withConnection(portOf(m, p.leaderId), async (conn) => {
       expect((await produceValues(conn, topic, 0, ['n1'], { acks: -1 })).errorCode).toBe(0);

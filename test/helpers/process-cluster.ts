@@ -39,14 +39,28 @@ export interface ProcessCluster {
   close(): Promise<void>;
 }
 
+/**
+ * Per-broker wiring, for partition tests that put a proxy on one broker's links: the etcd port
+ * it dials (a proxy in front of etcd) and arguments added after the shared ones (a fixed
+ * `--port` and `advertised.listeners` pointing at a proxy in front of it).
+ */
+export interface PerNodeOptions {
+  readonly etcdPort?: (nodeId: number) => number | undefined;
+  readonly args?: (nodeId: number) => readonly string[];
+}
+
 /** Starts `count` broker processes with a `sessionMs` broker session (etcd lease TTL). */
 export async function startProcessCluster(
   etcd: EtcdProcess,
   count: number,
   sessionMs = 2000,
   extraArgs: readonly string[] = [],
+  perNode: PerNodeOptions = {},
 ): Promise<ProcessCluster> {
-  const metadataUrl = `etcd://127.0.0.1:${etcd.clientPort}/fjord-fault-${randomUUID()}`;
+  const prefix = `/fjord-fault-${randomUUID()}`;
+  const metadataUrl = `etcd://127.0.0.1:${etcd.clientPort}${prefix}`;
+  const metadataUrlOf = (nodeId: number): string =>
+    `etcd://127.0.0.1:${perNode.etcdPort?.(nodeId) ?? etcd.clientPort}${prefix}`;
   const cleanups: (() => void)[] = [];
   const nodes: ProcessNode[] = [];
   for (let i = 1; i <= count; i++) {
@@ -64,12 +78,13 @@ export async function startProcessCluster(
     node.process = await spawnBroker(node.dataDir, [
       ...(port === undefined ? [] : ['--port', String(port)]),
       '--metadata',
-      metadataUrl,
+      metadataUrlOf(nodeId),
       '--broker-id',
       String(nodeId),
       '--override',
       `broker.session.timeout.ms=${sessionMs}`,
       ...extraArgs,
+      ...(perNode.args?.(nodeId) ?? []),
     ]);
     return node.process;
   };
