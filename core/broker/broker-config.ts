@@ -83,6 +83,11 @@ export interface BrokerConfig {
   readonly offsetMetadataMaxBytes: number;
   /** `offsets.load.buffer.size`: bytes read at a time when loading `__consumer_offsets`. */
   readonly offsetsLoadBufferSize: number;
+  /**
+   * `offsets.commit.timeout.ms`: how long an offset commit or a stored assignment waits for the
+   * `__consumer_offsets` ISR before it is answered COORDINATOR_NOT_AVAILABLE.
+   */
+  readonly offsetsCommitTimeoutMs: number;
   /** Defaults for every topic's log (`log.segment.bytes`, `log.retention.ms`, `message.max.bytes`...). */
   readonly logDefaults: LogConfig;
   /** Every property as given, for DescribeConfigs on the broker resource. */
@@ -151,6 +156,7 @@ const BROKER_ONLY = new Set([
   'offsets.retention.check.interval.ms',
   'offset.metadata.max.bytes',
   'offsets.load.buffer.size',
+  'offsets.commit.timeout.ms',
 ]);
 
 /** The broker property names fjord understands. */
@@ -203,6 +209,7 @@ function groupSettings(props: Readonly<Record<string, string>>): {
   offsetsRetentionCheckIntervalMs: number;
   offsetMetadataMaxBytes: number;
   offsetsLoadBufferSize: number;
+  offsetsCommitTimeoutMs: number;
 } {
   const minSession = int(props, 'group.min.session.timeout.ms', 6000);
   const maxSession = int(props, 'group.max.session.timeout.ms', 1_800_000);
@@ -227,6 +234,7 @@ function groupSettings(props: Readonly<Record<string, string>>): {
     offsetsRetentionCheckIntervalMs: int(props, 'offsets.retention.check.interval.ms', 600_000, 1),
     offsetMetadataMaxBytes: int(props, 'offset.metadata.max.bytes', 4096),
     offsetsLoadBufferSize: int(props, 'offsets.load.buffer.size', 5_242_880, 1024),
+    offsetsCommitTimeoutMs: int(props, 'offsets.commit.timeout.ms', 5000, 1),
   };
 }
 

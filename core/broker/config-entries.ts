@@ -259,6 +259,7 @@ const BROKER_TYPES: Readonly<Record<string, ConfigType>> = {
   'offsets.retention.check.interval.ms': ConfigType.LONG,
   'offset.metadata.max.bytes': ConfigType.INT,
   'offsets.load.buffer.size': ConfigType.INT,
+  'offsets.commit.timeout.ms': ConfigType.INT,
 };
 
 /** The value a broker property has when it was not set. */
@@ -293,6 +294,7 @@ function brokerDefault(config: BrokerConfig, name: string): string | null {
     'offsets.retention.check.interval.ms': String(config.offsetsRetentionCheckIntervalMs),
     'offset.metadata.max.bytes': String(config.offsetMetadataMaxBytes),
     'offsets.load.buffer.size': String(config.offsetsLoadBufferSize),
+    'offsets.commit.timeout.ms': String(config.offsetsCommitTimeoutMs),
   };
   if (name in defaults) return defaults[name] ?? null;
   const logDefaults = logConfigToProperties(config.logDefaults);

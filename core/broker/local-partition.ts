@@ -364,6 +364,18 @@ export class LocalPartition implements PartitionHandle {
   }
 
   /**
+   * As follower: moves the log start up to the leader's (records the leader deleted with
+   * DeleteRecords, or dropped by retention), never past this replica's high watermark, so that
+   * a follower elected later does not serve records its leader had deleted.
+   */
+  followLeaderLogStart(leaderLogStart: number): void {
+    const target = Math.min(leaderLogStart, this.hw);
+    if (target <= this.log.logStartOffset) return;
+    this.log.deleteRecordsBefore(target);
+    this.notifyChanged();
+  }
+
+  /**
    * As follower: removes everything at and after `offset` (history the leader does not share).
    * The producer state is rebuilt from what remains and its snapshot dropped, since both may
    * describe the removed batches.

@@ -19,6 +19,7 @@ export const TEST_GROUP_CONFIG: GroupCoordinatorConfig = {
   offsetsRetentionMs: 7 * 24 * 3_600_000,
   offsetsRetentionCheckIntervalMs: 600_000,
   offsetMetadataMaxBytes: 4096,
+  offsetsCommitTimeoutMs: 5000,
 };
 
 /** A ConsumerProtocolSubscription v0: version, topics, null user data. */

@@ -305,21 +305,9 @@ export class GroupCoordinator {
     return commitOffsets(this.env, group, who, inputs);
   }
 
-  /**
-   * Waits until what was appended for `groupId` is held by the in-sync replicas of its
-   * `__consumer_offsets` partition (acks=all for the coordinator's own writes), up to
-   * `timeoutMs`. NONE, or the code to answer the commit with: NOT_COORDINATOR when this broker
-   * stopped leading the partition, COORDINATOR_NOT_AVAILABLE when the ISR could not take it in
-   * time (the client retries either way).
-   */
-  async awaitReplicated(groupId: string, timeoutMs: number): Promise<ErrorCode> {
-    const wait = this.options.log.awaitReplicated?.bind(this.options.log);
-    if (wait === undefined) return ErrorCode.NONE;
-    const code = await wait(this.partitionFor(groupId), timeoutMs);
-    if (code === ErrorCode.NONE) return code;
-    if (code === ErrorCode.NOT_LEADER_OR_FOLLOWER || code === ErrorCode.KAFKA_STORAGE_ERROR)
-      return ErrorCode.NOT_COORDINATOR;
-    return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+  /** See {@link GroupStore.awaitReplicated}: OffsetCommit answers once the ISR holds it. */
+  awaitReplicated(groupId: string, timeoutMs: number): Promise<ErrorCode> {
+    return this.env.store.awaitReplicated(groupId, timeoutMs);
   }
 
   /** OffsetFetch for one group: the asked partitions (-1 where nothing is committed), or all. */

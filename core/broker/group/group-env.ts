@@ -25,6 +25,8 @@ export interface GroupCoordinatorConfig {
   readonly offsetsRetentionCheckIntervalMs: number;
   /** `offset.metadata.max.bytes` */
   readonly offsetMetadataMaxBytes: number;
+  /** `offsets.commit.timeout.ms`: the wait for the ISR of a commit or a stored assignment. */
+  readonly offsetsCommitTimeoutMs: number;
 }
 
 /** See the module comment. */
@@ -52,5 +54,6 @@ export function groupCoordinatorConfig(config: BrokerConfig): GroupCoordinatorCo
     offsetsRetentionMs: config.offsetsRetentionMs,
     offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
     offsetMetadataMaxBytes: config.offsetMetadataMaxBytes,
+    offsetsCommitTimeoutMs: config.offsetsCommitTimeoutMs,
   };
 }

@@ -135,6 +135,19 @@ export class GroupStore {
     return this.log.append(this.partitionFor(groupId), records, nowMs);
   }
 
+  /**
+   * Waits until what was appended for `groupId` is held by the in-sync replicas of its
+   * `__consumer_offsets` partition (acks=all for the coordinator's own writes), up to
+   * `timeoutMs`. NONE, or the code to answer with: NOT_COORDINATOR when this broker stopped
+   * leading the partition, COORDINATOR_NOT_AVAILABLE when the ISR could not take it in time (the
+   * client retries either way).
+   */
+  async awaitReplicated(groupId: string, timeoutMs: number): Promise<ErrorCode> {
+    const wait = this.log.awaitReplicated?.bind(this.log);
+    if (wait === undefined) return ErrorCode.NONE;
+    return storeError(await wait(this.partitionFor(groupId), timeoutMs), false);
+  }
+
   /** Writes the group's generation and members (with `assignments` when the leader sent them). */
   storeGroup(group: Group, nowMs: number, assignments?: ReadonlyMap<string, Buffer>): ErrorCode {
     const record: OffsetsRecord = {

@@ -89,16 +89,33 @@ function leaderSync(env: GroupEnv, group: Group, req: SyncRequest): void {
   }
   const stored = env.store.storeGroup(group, env.clock.now(), assignments);
   if (stored !== ErrorCode.NONE) {
-    env.logger.warn({ group: group.groupId, errorCode: stored }, 'cannot store the assignment');
-    failSync(env, group, stored);
-    maybePrepareRebalance(env, group, 'the assignment could not be stored');
+    assignmentNotStored(env, group, stored);
     return;
   }
-  completeSync(env, group, assignments);
-  env.logger.info(
-    { group: group.groupId, generation: group.generationId, members: group.size },
-    'group stable',
-  );
+  // As Kafka, the members learn their assignment only once the ISR holds it: a coordinator that
+  // fails over must not come back with an older generation than its members were told.
+  const generation = group.generationId;
+  void env.store
+    .awaitReplicated(group.groupId, env.config.offsetsCommitTimeoutMs)
+    .then((replicated) => {
+      // A member left or joined meanwhile: the group moved on and has answered its members.
+      if (!group.is(GroupState.COMPLETING_REBALANCE) || group.generationId !== generation) return;
+      if (replicated !== ErrorCode.NONE) {
+        assignmentNotStored(env, group, replicated);
+        return;
+      }
+      completeSync(env, group, assignments);
+      env.logger.info(
+        { group: group.groupId, generation: group.generationId, members: group.size },
+        'group stable',
+      );
+    });
+}
+
+function assignmentNotStored(env: GroupEnv, group: Group, errorCode: ErrorCode): void {
+  env.logger.warn({ group: group.groupId, errorCode }, 'cannot store the assignment');
+  failSync(env, group, errorCode);
+  maybePrepareRebalance(env, group, 'the assignment could not be stored');
 }
 
 /**

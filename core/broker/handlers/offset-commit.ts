@@ -4,8 +4,8 @@
  * the member and generation (generation -1 with no member id commits outside group management
  * while the group has no members) and each partition's metadata size, and answers only after the
  * commits are in `__consumer_offsets` (group/offsets.ts) and, in a cluster, held by that
- * partition's in-sync replicas (up to `OFFSET_COMMIT_TIMEOUT_MS`, Kafka's
- * `offsets.commit.timeout.ms`). A failed check or append changes nothing. v2-4's retention_time_ms is ignored: offsets expire under the broker's
+ * partition's in-sync replicas (up to `offsets.commit.timeout.ms`). A failed check or append
+ * changes nothing. v2-4's retention_time_ms is ignored: offsets expire under the broker's
  * `offsets.retention.minutes`, as for every client since Kafka 2.1.
  */
 import type { ApiKey, OffsetCommitResponsePartition } from '../../protocol/messages/index.js';
@@ -13,9 +13,6 @@ import { ErrorCode } from '../../util/error-codes.js';
 import type { Handler } from '../broker-context.js';
 import type { CommitInput } from '../group/offsets.js';
 import { isKnownPartition } from '../topic-admin.js';
-
-/** How long a commit waits for the offsets partition's ISR: Kafka's `offsets.commit.timeout.ms`. */
-const OFFSET_COMMIT_TIMEOUT_MS = 5000;
 
 /** Serves OffsetCommit v2-8; see the module comment. */
 export const offsetCommitHandler: Handler<typeof ApiKey.OFFSET_COMMIT> = async (
@@ -52,7 +49,7 @@ export const offsetCommitHandler: Handler<typeof ApiKey.OFFSET_COMMIT> = async (
   if (codes.some((c) => c === ErrorCode.NONE)) {
     const replicated = await broker.groups.awaitReplicated(
       request.groupId,
-      OFFSET_COMMIT_TIMEOUT_MS,
+      broker.config.offsetsCommitTimeoutMs,
     );
     if (replicated !== ErrorCode.NONE)
       codes = codes.map((c) => (c === ErrorCode.NONE ? replicated : c));

@@ -312,5 +312,6 @@ export class ReplicaFetcher {
       for (const chunk of chunks) if (chunk.length > 0) handle.appendAsFollower(chunk);
     }
     handle.followLeaderHighWatermark(data.highWatermark);
+    if (data.logStartOffset !== undefined) handle.followLeaderLogStart(data.logStartOffset);
   }
 }

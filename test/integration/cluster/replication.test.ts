@@ -4,9 +4,12 @@
  * the ISR cannot honour, and a leader that stops hands over to an in-sync follower with every
  * acknowledged record; when it returns it truncates against the new leader and rejoins.
  */
+import * as path from 'node:path';
+
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
+import { readLogState } from '../../../core/log/log-state.js';
 import { KafkaConnection } from '../../../core/network/client-connection.js';
 import { ApiKey } from '../../../core/protocol/messages/index.js';
 import type { MetadataResponse } from '../../../core/protocol/messages/index.js';
@@ -87,6 +90,28 @@ function portOf(c: TestCluster, nodeId: number): number {
   return node.port;
 }
 
+/** A kafkajs admin on the running brokers, patient enough for an election. */
+function kafkaAdmin(c: TestCluster) {
+  return new Kafka({
+    clientId: 'replication-test',
+    brokers: c.bootstrap().split(','),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 30, initialRetryTime: 50, maxRetryTime: 500 },
+  }).admin();
+}
+
+/** Three brokers with an RF=3, min.insync.replicas=2 topic whose ISR is full. */
+async function clusterWithTopic(etcd: EtcdProcess, topic: string): Promise<TestCluster> {
+  const c = await startTestCluster(etcd, 3, { 'replica.lag.time.max.ms': '3000' });
+  await createTopic(c, topic, 3, { 'min.insync.replicas': '2' });
+  await eventually(
+    async () => (await partitionInfo(c, topic)).isrNodes.length === 3,
+    10_000,
+    'ISR of 3',
+  );
+  return c;
+}
+
 describe('partition replication (in-process brokers, etcd)', () => {
   let etcd: EtcdProcess;
   let cluster: TestCluster | undefined;
@@ -103,13 +128,7 @@ describe('partition replication (in-process brokers, etcd)', () => {
   });
 
   it('cluster replication: followers copy the batches byte for byte, join the ISR, and acks=all is answered once the whole ISR holds the batch', async () => {
-    const c = (cluster = await startTestCluster(etcd, 3, { 'replica.lag.time.max.ms': '3000' }));
-    await createTopic(c, 'copied', 3, { 'min.insync.replicas': '2' });
-    await eventually(
-      async () => (await partitionInfo(c, 'copied')).isrNodes.length === 3,
-      10_000,
-      'ISR of 3',
-    );
+    const c = (cluster = await clusterWithTopic(etcd, 'copied'));
     const p = await partitionInfo(c, 'copied');
     const acked: string[] = [];
     await withConnection(portOf(c, p.leaderId), async (conn) => {
@@ -164,13 +183,7 @@ describe('partition replication (in-process brokers, etcd)', () => {
   });
 
   it('cluster replication: a stopped leader hands over to an in-sync follower with every acknowledged record; back, it truncates, follows and rejoins the ISR', async () => {
-    const c = (cluster = await startTestCluster(etcd, 3, { 'replica.lag.time.max.ms': '3000' }));
-    await createTopic(c, 'handover', 3, { 'min.insync.replicas': '2' });
-    await eventually(
-      async () => (await partitionInfo(c, 'handover')).isrNodes.length === 3,
-      10_000,
-      'ISR of 3',
-    );
+    const c = (cluster = await clusterWithTopic(etcd, 'handover'));
     const before = await partitionInfo(c, 'handover');
     const acked: string[] = [];
     await withConnection(portOf(c, before.leaderId), async (conn) => {
@@ -228,13 +241,7 @@ describe('partition replication (in-process brokers, etcd)', () => {
       'offsets.topic.num.partitions': '1',
     }));
     await createTopic(c, 'tracked', 3);
-    const kafka = new Kafka({
-      clientId: 'replication-test',
-      brokers: c.bootstrap().split(','),
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 30, initialRetryTime: 50, maxRetryTime: 500 },
-    });
-    const admin = kafka.admin();
+    const admin = kafkaAdmin(c);
     await admin.connect();
     try {
       await admin.setOffsets({
@@ -250,18 +257,59 @@ describe('partition replication (in-process brokers, etcd)', () => {
       ?.broker?.metadata.partitionState('__consumer_offsets', 0)?.leader;
     expect(coordinator).toBeGreaterThan(0);
     await c.stop(coordinator ?? -1);
-    const after = new Kafka({
-      clientId: 'replication-test',
-      brokers: c.bootstrap().split(','),
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 30, initialRetryTime: 50, maxRetryTime: 500 },
-    }).admin();
+    const after = kafkaAdmin(c);
     await after.connect();
     try {
       const fetched = await after.fetchOffsets({ groupId: 'durable', topics: ['tracked'] });
       expect(fetched[0]?.partitions[0]?.offset).toBe('42');
     } finally {
       await after.disconnect();
+    }
+  });
+
+  it('cluster replication: followers move their log start to the leader’s, so deleted records stay deleted after a failover', async () => {
+    const c = (cluster = await clusterWithTopic(etcd, 'trimmed'));
+    const before = await partitionInfo(c, 'trimmed');
+    await withConnection(portOf(c, before.leaderId), async (conn) => {
+      for (let i = 0; i < 30; i++) {
+        expect((await produceValues(conn, 'trimmed', 0, [`r${i}`], { acks: -1 })).errorCode).toBe(
+          0,
+        );
+      }
+    });
+    const admin = kafkaAdmin(c);
+    await admin.connect();
+    try {
+      // kafkajs deletes only in topics whose metadata it has loaded.
+      expect(await admin.fetchTopicOffsets('trimmed')).toEqual([
+        expect.objectContaining({ partition: 0, low: '0', high: '30' }),
+      ]);
+      await admin.deleteTopicRecords({
+        topic: 'trimmed',
+        partitions: [{ partition: 0, offset: '20' }],
+      });
+      // Every replica's log start follows, as its next fetch response reports the leader's.
+      await eventually(
+        () =>
+          c.nodes.every(
+            (n) => readLogState(path.join(n.dataDir, 'trimmed-0'))?.logStartOffset === 20,
+          ),
+        10_000,
+        'log start 20 on every replica',
+      );
+      await c.stop(before.leaderId);
+      await eventually(
+        async () => {
+          const now = await partitionInfo(c, 'trimmed');
+          return now.leaderId !== before.leaderId && now.leaderId > 0;
+        },
+        15_000,
+        'a new leader',
+      );
+      const offsets = await admin.fetchTopicOffsets('trimmed');
+      expect(offsets).toEqual([expect.objectContaining({ partition: 0, low: '20', high: '30' })]);
+    } finally {
+      await admin.disconnect();
     }
   });
 });
