@@ -49,7 +49,7 @@ import { FileProducerIdAllocator } from './producer-id-allocator.js';
 import { RequestRouter } from './request-router.js';
 import type { HandlerTable } from './request-router.js';
 import { systemTimers } from './timers.js';
-import { applyClusterView } from './cluster-sync.js';
+import { applyClusterView, removeStrayReplicas } from './cluster-sync.js';
 import { EtcdMetadataStore } from './metadata/etcd-metadata-store.js';
 import { LocalMetadataStore } from './metadata/local-metadata-store.js';
 import type { MetadataStore } from './metadata/metadata-store.js';
@@ -271,6 +271,7 @@ export class Broker {
         };
         metadata.onChange(sync);
         sync();
+        removeStrayReplicas(context, registry);
       }
       // Loads __consumer_offsets in the background; until a partition is loaded its groups get
       // COORDINATOR_LOAD_IN_PROGRESS, which clients retry.

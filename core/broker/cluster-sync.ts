@@ -63,3 +63,23 @@ export function applyClusterView(
     broker.logger.info({ topic: open.topic }, 'topic deleted by the cluster');
   }
 }
+
+/**
+ * Deletes the stray replicas in this broker's data folder, once the first cluster view is in:
+ * partitions of topics deleted, or replicas reassigned away, while this broker was down. Kafka
+ * does the same at startup; kept, a stray copy could be mistaken for a replica's data if the
+ * partition is ever assigned back here, and it wastes disk meanwhile.
+ */
+export function removeStrayReplicas(broker: BrokerContext, registry: LocalPartitionRegistry): void {
+  const self = broker.config.nodeId;
+  const known = new Set(broker.topics.list().map((t) => t.name));
+  for (const { topic, partition } of registry.storedPartitions()) {
+    if (registry.get(topic, partition) !== undefined) continue;
+    if (known.has(topic)) {
+      const state = broker.cluster.partitionState(topic, partition);
+      if (state?.replicas.includes(self) === true) continue;
+    }
+    registry.deletePartition(topic, partition);
+    broker.logger.info({ topic, partition }, 'stray replica removed');
+  }
+}

@@ -180,14 +180,28 @@ export class LocalPartitionRegistry implements PartitionRegistry {
     }
   }
 
+  /** Every partition with a folder under `log.dirs`, open or not. */
+  storedPartitions(): { readonly topic: string; readonly partition: number }[] {
+    const out = [];
+    for (const entry of fs.readdirSync(this.logDir, { withFileTypes: true })) {
+      const parsed = entry.isDirectory() ? parsePartitionDirName(entry.name) : undefined;
+      if (parsed !== undefined) out.push(parsed);
+    }
+    return out;
+  }
+
   /**
    * Closes and deletes one partition's replica, e.g. after a reassignment moved it to other
-   * brokers. Unknown partitions are ignored.
+   * brokers; a partition that was never opened has its folder removed. Unknown partitions are
+   * ignored.
    */
   deletePartition(topic: string, partition: number): void {
     const partitions = this.topics.get(topic);
     const p = partitions?.get(partition);
-    if (partitions === undefined || p === undefined) return;
+    if (partitions === undefined || p === undefined) {
+      fs.rmSync(path.join(this.logDir, `${topic}-${partition}`), { recursive: true, force: true });
+      return;
+    }
     partitions.delete(partition);
     if (partitions.size === 0) this.topics.delete(topic);
     p.delete();

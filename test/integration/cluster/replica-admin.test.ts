@@ -169,6 +169,34 @@ describe('replica administration in a cluster', () => {
       leaderEpoch: (before?.leaderEpoch ?? 0) + 1,
     });
   });
+
+  it('removes at startup the replicas reassigned away and the topics deleted while the broker was down', async () => {
+    for (const topic of ['left-behind', 'dropped', 'kept']) {
+      await admin.createTopic(topic, 0, 0, {}, [[3, 1]]);
+    }
+    const view = () => cluster.nodes[0]?.broker?.metadata;
+    for (const topic of ['left-behind', 'dropped', 'kept']) {
+      await eventually(() => view()?.partitionState(topic, 0)?.isr.length === 2, 20_000, topic);
+    }
+    const folder = (topic: string) => path.join(cluster.nodes[2]?.dataDir ?? '', `${topic}-0`);
+    await cluster.stop(3);
+    await admin.partitions.reassign([{ topic: 'left-behind', partition: 0, replicas: [1, 2] }]);
+    await eventually(
+      async () => (await admin.partitions.reassignments()).length === 0,
+      30_000,
+      'the reassignment to complete',
+    );
+    await admin.deleteTopic('dropped');
+    await eventually(() => view()?.partitionState('dropped', 0) === undefined, 10_000, 'deleted');
+    // Broker 3 was down for both changes: its copies are still on disk.
+    for (const topic of ['left-behind', 'dropped', 'kept']) {
+      expect(fs.existsSync(folder(topic))).toBe(true);
+    }
+    await cluster.start(3);
+    expect(fs.existsSync(folder('left-behind'))).toBe(false);
+    expect(fs.existsSync(folder('dropped'))).toBe(false);
+    expect(fs.existsSync(folder('kept'))).toBe(true);
+  });
 });
 
 describe('automatic preferred-leader rebalance', () => {
