@@ -55,6 +55,9 @@ export function registerBrokerCommand(program: Command): void {
         ...(options.metricsPort === undefined ? {} : { metricsPort: Number(options.metricsPort) }),
       });
       await stopOnSignal(running);
+      // Everything is closed and flushed; but a controller campaign still waiting in etcd keeps
+      // a watch open that the etcd client cannot cancel, and would hold the process.
+      process.exit();
     });
 }
 

@@ -23,9 +23,23 @@ export function spawnBroker(
   dataDir: string,
   extraArgs: readonly string[] = [],
 ): Promise<BrokerProcess> {
+  // FJORD_BROKER_NODE_ARGS passes Node flags to every broker (`--cpu-prof --cpu-prof-dir=...`).
+  const nodeArgs = process.env.FJORD_BROKER_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? [];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', MAIN, 'broker', 'start', '--port', '0', '--data', dataDir, ...extraArgs],
+    [
+      ...nodeArgs,
+      '--import',
+      'tsx',
+      MAIN,
+      'broker',
+      'start',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      ...extraArgs,
+    ],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, FJORD_LOG_LEVEL: 'info' },

@@ -233,8 +233,11 @@ export class EtcdMetadataStore implements MetadataStore {
     const campaign = election.campaign(String(this.self.nodeId));
     this.campaign = campaign;
     campaign.on('elected', () => {
+      // etcd3 announces 'elected' even to a campaign resigned while it waited (its wait for the
+      // predecessor's key is not cancelled): a closed store must not start controlling.
+      if (this.closed || this.campaign !== campaign) return;
       void campaign.getCampaignKey().then((key) => {
-        if (this.campaign !== campaign) return;
+        if (this.closed || this.campaign !== campaign) return;
         this.campaignKey = key;
         this.logger.info({ nodeId: this.self?.nodeId }, 'elected controller');
         this.controller.onElected();
@@ -467,6 +470,7 @@ export class EtcdMetadataStore implements MetadataStore {
     this.controller.stop();
     this.listeners.clear();
     await this.campaign?.resign().catch(() => undefined);
+    this.campaign = undefined;
     this.campaignKey = undefined;
     await this.watcher?.cancel().catch(() => undefined);
     // Revoking deletes the registration at once, so the controller reacts without waiting a TTL.
