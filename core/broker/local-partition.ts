@@ -1,6 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
 import type { LogConfig } from '../log/log-config.js';
 import { PartitionLog } from '../log/partition-log.js';
 import type { AppendResult } from '../log/partition-log.js';
@@ -12,8 +9,9 @@ import { FjordError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { LeaderAppendResult, PartitionHandle } from './broker-context.js';
 import type { PartitionListener } from './partition-watch.js';
-import { loadProducerState, PRODUCER_STATE_FILE, scanProducers } from './producer-snapshot.js';
+import { loadProducerState, ProducerSnapshotWriter, scanProducers } from './producer-snapshot.js';
 import { ProducerStateManager } from './producer-state.js';
+import { FetchWaiters } from './fetch-waiters.js';
 import type { FollowerState } from './replication/follower-state.js';
 import { ProducePurgatory } from './replication/produce-purgatory.js';
 import { ReplicaSet } from './replication/replica-set.js';
@@ -33,12 +31,6 @@ function failed(errorCode: ErrorCode): LeaderAppendResult {
 /** Whether this broker leads the partition or copies it from the leader. */
 export type ReplicaRole = 'leader' | 'follower';
 
-/** Bytes appended past the high watermark, released to waiting fetches as it moves over them. */
-interface Unreleased {
-  readonly endOffset: number;
-  readonly bytes: number;
-}
-
 /**
  * One partition hosted by this broker: its {@link PartitionLog}, its idempotent-producer state,
  * its high watermark and the fetches waiting on it, in one of two roles.
@@ -56,13 +48,10 @@ export class LocalPartition implements PartitionHandle {
   private currentRole: ReplicaRole = 'leader';
   private readonly replicaSet = new ReplicaSet();
   private readonly purgatory = new ProducePurgatory();
-  private unreleased: Unreleased[] = [];
-  private readonly listeners = new Set<PartitionListener>();
-  private readonly replicaListeners = new Set<PartitionListener>();
+  private readonly waiters = new FetchWaiters();
   private expansionListener: ((partition: LocalPartition) => void) | undefined;
-  private snapshotVersion = -1;
-  private snapshotOffset = -1;
   private closed = false;
+  private readonly snapshots: ProducerSnapshotWriter;
 
   private constructor(
     readonly topic: string,
@@ -73,6 +62,7 @@ export class LocalPartition implements PartitionHandle {
     private readonly logger: Logger,
   ) {
     this.hw = log.logEndOffset;
+    this.snapshots = new ProducerSnapshotWriter(dir);
   }
 
   /** Opens (or creates) the partition in `dir`, recovering its log and its producer state. */
@@ -254,18 +244,18 @@ export class LocalPartition implements PartitionHandle {
 
   /** Wakes replica fetches at once; consumer fetches once the high watermark covers `bytes`. */
   private afterLeaderAppend(bytes: number): void {
-    for (const listener of this.replicaListeners) listener.onAppend(bytes);
+    this.waiters.appended(bytes);
     const end = this.log.logEndOffset;
-    if (this.replicaSet.leaderAlone && this.unreleased.length === 0) {
+    if (this.replicaSet.leaderAlone && !this.waiters.holding) {
       // The ISR is the leader alone: committed on append (the single-broker path).
       if (end <= this.hw) return;
       this.hw = end;
-      for (const listener of this.listeners) listener.onAppend(bytes);
+      this.waiters.committed(bytes);
       if (this.purgatory.size > 0)
         this.purgatory.onHighWatermark(end, this.isrSize, this.log.config.minInsyncReplicas);
       return;
     }
-    this.unreleased.push({ endOffset: end, bytes });
+    this.waiters.hold(end, bytes);
     this.updateHighWatermark();
   }
 
@@ -278,19 +268,8 @@ export class LocalPartition implements PartitionHandle {
   /** Raises the high watermark (never lowers it), releasing the bytes it passed to fetches. */
   private moveHighWatermark(target: number): void {
     if (target <= this.hw) return;
-    let bytes = 0;
-    let released = 0;
-    while (released < this.unreleased.length) {
-      const next = this.unreleased[released];
-      if (next === undefined || next.endOffset > target) break;
-      bytes += next.bytes;
-      released++;
-    }
-    if (released > 0) this.unreleased = this.unreleased.slice(released);
     this.hw = target;
-    if (bytes > 0) for (const listener of this.listeners) listener.onAppend(bytes);
-    // Offsets whose size is unknown here (appended before this broker led): let fetches re-read.
-    else for (const listener of [...this.listeners]) listener.onChange();
+    this.waiters.release(target);
     if (this.currentRole === 'leader')
       this.purgatory.onHighWatermark(target, this.isrSize, this.log.config.minInsyncReplicas);
   }
@@ -353,7 +332,7 @@ export class LocalPartition implements PartitionHandle {
           this.producerState.record(header, header.baseOffset, header.maxTimestamp);
       });
     } finally {
-      if (bytes > 0) this.unreleased.push({ endOffset: this.log.logEndOffset, bytes });
+      if (bytes > 0) this.waiters.hold(this.log.logEndOffset, bytes);
     }
     return bytes;
   }
@@ -398,10 +377,8 @@ export class LocalPartition implements PartitionHandle {
     const end = this.log.logEndOffset;
     this.hw = Math.min(this.hw, end);
     if (this.log.logStartOffset > this.hw) this.hw = this.log.logStartOffset;
-    this.unreleased = this.unreleased.filter((u) => u.endOffset <= end);
-    fs.rmSync(path.join(this.dir, PRODUCER_STATE_FILE), { force: true });
-    this.snapshotVersion = -1;
-    this.snapshotOffset = -1;
+    this.waiters.truncated(end);
+    this.snapshots.discard();
     const state = new ProducerStateManager();
     scanProducers(this.log, this.log.logStartOffset, state);
     this.producerState = state;
@@ -428,26 +405,12 @@ export class LocalPartition implements PartitionHandle {
    * once the high watermark passes them, a `replica` fetch as soon as they are in the log.
    */
   subscribe(listener: PartitionListener, replica = false): () => void {
-    // A wrapper per subscription, so one watch listing a partition twice counts it twice.
-    const subscription: PartitionListener = {
-      onAppend: (bytes) => {
-        listener.onAppend(bytes);
-      },
-      onChange: () => {
-        listener.onChange();
-      },
-    };
-    const set = replica ? this.replicaListeners : this.listeners;
-    set.add(subscription);
-    return () => {
-      set.delete(subscription);
-    };
+    return this.waiters.subscribe(listener, replica);
   }
 
   /** Tells waiting fetches to re-read: the log start moved or the partition went away. */
   notifyChanged(): void {
-    for (const listener of [...this.listeners]) listener.onChange();
-    for (const listener of [...this.replicaListeners]) listener.onChange();
+    this.waiters.changed();
   }
 
   /** Forgets producers idle for `expirationMs`; returns how many. */
@@ -455,22 +418,9 @@ export class LocalPartition implements PartitionHandle {
     return this.producerState.removeExpired(nowMs, expirationMs);
   }
 
-  /**
-   * Writes `producer-state.json` for the current log end, unless nothing changed since the last
-   * one; after a crash only the batches past it are scanned. Returns whether it wrote. The file
-   * is replaced by a rename but not fsynced: a snapshot is only a shortcut, and one that a power
-   * failure lost, tore, or left ahead of the recovered log is ignored for a longer scan.
-   */
+  /** Writes the producer snapshot unless unchanged (see {@link ProducerSnapshotWriter}). */
   writeProducerSnapshot(): boolean {
-    const offset = this.log.logEndOffset;
-    if (this.producerState.version === this.snapshotVersion && offset === this.snapshotOffset)
-      return false;
-    const file = path.join(this.dir, PRODUCER_STATE_FILE);
-    fs.writeFileSync(`${file}.tmp`, JSON.stringify(this.producerState.toSnapshot(offset)));
-    fs.renameSync(`${file}.tmp`, file);
-    this.snapshotVersion = this.producerState.version;
-    this.snapshotOffset = offset;
-    return true;
+    return this.snapshots.write(this.producerState, this.log.logEndOffset);
   }
 
   /** Writes the producer snapshot, then closes the log cleanly; waiting fetches are woken. */

@@ -61,3 +61,34 @@ export function loadProducerState(
   const from = Math.max(restored?.offset ?? 0, log.logStartOffset);
   return { state, scannedBatches: scanProducers(log, from, state) };
 }
+
+/**
+ * Writes `producer-state.json` for a partition, unless nothing changed since the last write;
+ * after a crash only the batches past it are scanned. The file is replaced by a rename but not
+ * fsynced: a snapshot is only a shortcut, and one that a power failure lost, tore, or left ahead
+ * of the recovered log is ignored for a longer scan.
+ */
+export class ProducerSnapshotWriter {
+  private version = -1;
+  private offset = -1;
+
+  constructor(private readonly dir: string) {}
+
+  /** Writes the snapshot of `state` as of `offset` (the log end); returns whether it wrote. */
+  write(state: ProducerStateManager, offset: number): boolean {
+    if (state.version === this.version && offset === this.offset) return false;
+    const file = path.join(this.dir, PRODUCER_STATE_FILE);
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(state.toSnapshot(offset)));
+    fs.renameSync(`${file}.tmp`, file);
+    this.version = state.version;
+    this.offset = offset;
+    return true;
+  }
+
+  /** Removes the snapshot: after a truncation it may describe batches that are gone. */
+  discard(): void {
+    fs.rmSync(path.join(this.dir, PRODUCER_STATE_FILE), { force: true });
+    this.version = -1;
+    this.offset = -1;
+  }
+}
