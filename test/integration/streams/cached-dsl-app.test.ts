@@ -6,6 +6,7 @@ import { StreamsApp } from '../../../streams/runtime/streams-app.js';
 import type { StreamsConfig } from '../../../streams/runtime/streams-config.js';
 import { waitUntil } from '../../helpers/groups.js';
 import { StreamsCluster } from '../../helpers/streams-harness.js';
+import { sendKeys } from '../../helpers/stateful-pipelines.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 
 const s = Serdes.string();
@@ -21,22 +22,6 @@ function countTopology(input: string, output: string): Topology {
     .toStream()
     .to(output, { key: s, value: long });
   return b.build();
-}
-
-async function sendKeys(
-  producer: Producer,
-  topic: string,
-  n: number,
-  keys: number,
-  truth: Map<string, number>,
-): Promise<void> {
-  const sends: Promise<unknown>[] = [];
-  for (let i = 0; i < n; i++) {
-    const key = `k${i % keys}`;
-    truth.set(key, (truth.get(key) ?? 0) + 1);
-    sends.push(producer.send({ topic, key, value: `v${i}` }));
-  }
-  await Promise.all(sends);
 }
 
 async function endOffset(admin: Admin, topic: string): Promise<number> {
