@@ -21,6 +21,7 @@ import { streamsAssignor } from './streams-assignor.js';
 import { createStreamsConsumer, createStreamsProducer } from './streams-clients.js';
 import type { ResolvedStreamsConfig } from './streams-config.js';
 import { TaskAssignment } from './task-assignment.js';
+import { taskOffsetSums } from './task-offset-sums.js';
 import { StandbyTasks } from './standby-tasks.js';
 import { TaskRegistry } from './task-registry.js';
 
@@ -70,14 +71,17 @@ export function buildAppParts(
   const { logger, clock } = app;
   const layout = topicLayout(topology, c.applicationId);
   // Late-bound: the consumer's listeners and the registry need the assignment made below.
-  const late: { assignment?: TaskAssignment } = {};
+  const late: { assignment?: TaskAssignment; offsetSums?: () => Map<string, number> } = {};
   const assignment = (): TaskAssignment => {
     if (late.assignment === undefined) throw new FjordError('the app is not wired yet');
     return late.assignment;
   };
   const consumer = createStreamsConsumer(
     c,
-    streamsAssignor(layout.sourceTopics, c.numStandbyReplicas),
+    streamsAssignor(layout.sourceTopics, c.numStandbyReplicas, {
+      acceptableRecoveryLag: c.acceptableRecoveryLag,
+      taskOffsetSums: () => late.offsetSums?.() ?? new Map(),
+    }),
     {
       onRebalanceStart: () => {
         app.rebalancing();
@@ -164,6 +168,13 @@ export function buildAppParts(
       app.running();
     },
   });
+  late.offsetSums = () =>
+    taskOffsetSums({
+      active: registry.taskNames,
+      standby: standbys.offsetSums(),
+      stateDir: c.stateDir,
+      applicationId: c.applicationId,
+    });
   const sourceTopics = [...layout.subtopologyOf.keys()];
   return {
     ...{ consumer, clients, collector, errors, registry, globals, stores, commits, standbys },

@@ -100,7 +100,7 @@ export class StandbyTasks {
       for (const [name, s] of this.standbys)
         if (!wanted.has(name)) {
           this.standbys.delete(name);
-          s.task.close();
+          this.closeStandby(s);
         }
       for (const name of wanted) {
         const id = parseTaskName(name);
@@ -110,7 +110,13 @@ export class StandbyTasks {
           task.close(); // a stateless task has nothing to keep warm
           continue;
         }
-        this.standbys.set(name, { task, positions: new Map() });
+        // A persistent store goes on from its checkpoint (a task directory left from before).
+        const positions = new Map<string, number>();
+        for (const store of logged(task)) {
+          const at = store.built.checkpointOffset();
+          if (at !== undefined) positions.set(store.name, at);
+        }
+        this.standbys.set(name, { task, positions });
       }
       this.host.logger.info({ standby: this.taskNames }, 'standby tasks');
       this.startLoop();
@@ -181,8 +187,33 @@ export class StandbyTasks {
   async close(): Promise<void> {
     await this.updates.catch(() => undefined);
     await this.stopLoop();
-    for (const s of this.standbys.values()) s.task.close();
+    for (const s of this.standbys.values()) this.closeStandby(s);
     this.standbys.clear();
+  }
+
+  /**
+   * The sum of each standby task's changelog positions (what it would not have to restore),
+   * reported to the group leader so the standby stays here (see task-offset-sums.ts).
+   */
+  offsetSums(): Map<string, number> {
+    const sums = new Map<string, number>();
+    for (const [name, s] of this.standbys)
+      sums.set(
+        name,
+        logged(s.task).reduce((n, store) => n + (s.positions.get(store.name) ?? 0), 0),
+      );
+    return sums;
+  }
+
+  /** Closes a standby task; persistent stores write their data and checkpoint first. */
+  private closeStandby(s: Standby): void {
+    try {
+      s.task.flushStores?.();
+      s.task.checkpointStores?.();
+    } catch (err) {
+      this.host.logger.warn({ task: taskName(s.task.id), err }, 'standby checkpoint failed');
+    }
+    s.task.close();
   }
 
   private startLoop(): void {
@@ -205,6 +236,7 @@ export class StandbyTasks {
       if (target === undefined || last === undefined) return;
       target.store.built.restore(records);
       target.standby.positions.set(target.store.name, last.offset + 1);
+      target.store.built.checkpoint(last.offset + 1); // a persistent store checkpoints it on close
       this.counts.records += records.length;
     };
     const done = (async () => {
