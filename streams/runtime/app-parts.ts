@@ -125,6 +125,7 @@ export function buildAppParts(
   const standbys = new StandbyTasks({
     createTask: (id) => topology.createTask(id, taskEnvironment(c, id, deps)),
     logger,
+    sleep: abortableSleep,
   });
   const registry = new TaskRegistry(
     topology,
@@ -181,4 +182,23 @@ export function buildAppParts(
     assignment: late.assignment,
     sourceTopics,
   };
+}
+
+/** Waits `ms`, or less when `signal` aborts (the timer adapter of the standby reader's backoff). */
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 }
