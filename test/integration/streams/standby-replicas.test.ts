@@ -55,7 +55,7 @@ function pollGate(clientId: string) {
   };
 }
 
-describe('standby failover with a standby behind the changelog', () => {
+describe('standby replicas in running apps', () => {
   let cluster: StreamsCluster;
   let admin: Admin;
   let producer: Producer;
@@ -70,11 +70,11 @@ describe('standby failover with a standby behind the changelog', () => {
   });
   afterAll(() => cluster.close());
 
-  function app(clientId: string): StreamsApp {
+  function app(clientId: string, id = 'standby-tail', topics = ['sb-in', 'sb-out']): StreamsApp {
     const a = new StreamsApp(
-      countTopology('sb-in', 'sb-out'),
+      countTopology(topics[0] ?? '', topics[1] ?? ''),
       {
-        'application.id': 'standby-tail',
+        'application.id': id,
         'client.id': clientId,
         'bootstrap.servers': cluster.bootstrap,
         'commit.interval.ms': 100,
@@ -139,5 +139,43 @@ describe('standby failover with a standby behind the changelog', () => {
     } finally {
       gate.restore();
     }
+  }, 60_000);
+
+  it('a standby stays on the instance holding it when a new instance joins', async () => {
+    await admin.createTopic('sticky-in', 2, 1);
+    await admin.createTopic('sticky-out', 2, 1);
+    const member = (clientId: string) =>
+      app(clientId, 'standby-sticky', ['sticky-in', 'sticky-out']);
+    const [a, b] = [member('a'), member('b')];
+    await a.start();
+    await b.start();
+    await waitUntil(
+      'a and b each run one task and stand by for the other',
+      () =>
+        [a, b].every(
+          (x) =>
+            x.state === 'RUNNING' && x.metrics.activeTasks === 1 && x.standbyTasks.length === 1,
+        ) || undefined,
+    );
+    await sendKeys(producer, 'sticky-in', 100, 10, new Map());
+    const applied = () => a.metrics.standbyRecords + b.metrics.standbyRecords;
+    await waitUntil('the standbys applied all 100 updates', () => applied() === 100 || undefined);
+    const before = { a: a.standbyTasks, b: b.standbyTasks };
+    const rebalances = { a: a.metrics.rebalances, b: b.metrics.rebalances };
+
+    // c is the least loaded member: without the reports it would take a standby over.
+    const c = member('c');
+    await c.start();
+    await waitUntil('the group rebalanced with c', () =>
+      c.metrics.rebalances >= 1 &&
+      a.metrics.rebalances > rebalances.a &&
+      b.metrics.rebalances > rebalances.b &&
+      [a, b, c].every((x) => x.state === 'RUNNING')
+        ? true
+        : undefined,
+    );
+    expect({ a: a.standbyTasks, b: b.standbyTasks }).toEqual(before);
+    expect(c.standbyTasks).toEqual([]);
+    expect(applied()).toBe(100); // kept warm, not read again from the start
   }, 60_000);
 });
