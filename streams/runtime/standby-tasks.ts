@@ -249,8 +249,9 @@ export class StandbyTasks {
     const done = (async () => {
       let backoffMs = READER_BACKOFF_MIN_MS;
       while (!stopped()) {
-        const consumer = newConsumer();
+        let consumer: Consumer | undefined;
         try {
+          consumer = newConsumer();
           await consumer.connect();
           // From each store's position: a restarted reader goes on where the last one stopped.
           consumer.assign(
@@ -277,7 +278,7 @@ export class StandbyTasks {
           await this.host.sleep(backoffMs, stop.signal).catch(() => undefined);
           backoffMs = Math.min(backoffMs * 2, READER_BACKOFF_MAX_MS);
         } finally {
-          await consumer.close().catch(() => undefined);
+          await consumer?.close().catch(() => undefined);
         }
       }
     })();
