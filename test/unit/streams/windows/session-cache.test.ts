@@ -196,41 +196,72 @@ describe('CachingSessionStore', () => {
   });
 });
 
-describe('session-windowed count in the TestDriver, with and without the cache', () => {
-  function run(cacheMaxBytes: number | undefined) {
+type Operation = 'count' | 'reduce' | 'aggregate';
+
+describe('session-windowed count, reduce and aggregate in the TestDriver, with and without the cache', () => {
+  /** The records `TIMES` give, value `a`, `b`, ... for the reduce and aggregate (of strings). */
+  function run(operation: Operation, cacheMaxBytes: number | undefined) {
     const builder = new StreamsBuilder();
-    builder
+    const sessions = builder
       .stream('in', { key: str, value: str })
       .groupByKey()
-      .windowedBy(SessionWindows.ofInactivityGapAndGrace(5, 2))
-      .count({ name: 'sessions' })
+      .windowedBy(SessionWindows.ofInactivityGapAndGrace(5, 2));
+    const table =
+      operation === 'count'
+        ? sessions.count({ name: 'sessions' }).mapValues((n) => String(n))
+        : operation === 'reduce'
+          ? sessions.reduce((x, y) => x + y, { name: 'sessions', value: str })
+          : sessions.aggregate(
+              () => '',
+              (_k, v, agg) => agg + v,
+              (_k, x, y) => x + y,
+              { name: 'sessions', value: str },
+            );
+    table
       .toStream()
-      .to('out', {
-        key: WindowedSerdes.sessionWindowed(str),
-        value: Serdes.nullable(Serdes.int64()),
-      });
+      .to('out', { key: WindowedSerdes.sessionWindowed(str), value: Serdes.nullable(str) });
     const driver = new TestDriver(
       builder.build(),
       cacheMaxBytes === undefined ? {} : { cacheMaxBytes },
     );
     const input = driver.createInputTopic('in', str, str);
-    for (const ts of TIMES) input.pipeInput('u', 'x', { timestamp: ts });
+    TIMES.forEach((ts, i) => {
+      input.pipeInput('u', String.fromCharCode(97 + i), { timestamp: ts });
+    });
     const out = driver
-      .createOutputTopic(
-        'out',
-        WindowedSerdes.sessionWindowed(str),
-        Serdes.nullable(Serdes.int64()),
-      )
+      .createOutputTopic('out', WindowedSerdes.sessionWindowed(str), Serdes.nullable(str))
       .readRecordsToList()
-      .map((r) => `${show(r.key, r.value)}@${r.timestamp}`);
+      .map((r) => {
+        const w = r.key.window;
+        return `${r.key.key}@${w.startMs}-${w.endMs}=${r.value ?? 'null'}@${r.timestamp}`;
+      });
     driver.close();
     return out;
   }
 
-  it('forwards the same records, tombstones included, since the driver commits after each record', () => {
-    // Each record at its session's end.
-    const expected = EVERY_UPDATE.map((u) => `${u}@${/-(\d+)=/.exec(u)?.[1] ?? ''}`);
-    expect(run(undefined)).toEqual(expected);
-    expect(run(MiB)).toEqual(expected);
-  });
+  // Each record at its session's end; values a@0, b@3, c@10, d@6 (bridges), e@20, f@1 (late), g@40.
+  const expected: Record<Operation, string[]> = {
+    count: EVERY_UPDATE.map((u) => `${u}@${/-(\d+)=/.exec(u)?.[1] ?? ''}`),
+    reduce: [
+      'u@0-0=a@0',
+      'u@0-0=null@0',
+      'u@0-3=ab@3',
+      'u@10-10=c@10',
+      'u@0-3=null@3',
+      'u@10-10=null@10',
+      'u@0-10=abcd@10',
+      'u@20-20=e@20',
+      'u@40-40=g@40',
+    ],
+    aggregate: [],
+  };
+  expected.aggregate = expected.reduce;
+
+  it.each(['count', 'reduce', 'aggregate'] as const)(
+    '%s forwards the same records, tombstones included, since the driver commits after each record',
+    (operation) => {
+      expect(run(operation, undefined)).toEqual(expected[operation]);
+      expect(run(operation, MiB)).toEqual(expected[operation]);
+    },
+  );
 });
