@@ -2,8 +2,8 @@
  * The stores of windowed aggregations: a window store of timestamped aggregates for time and
  * sliding windows, a session store for sessions. The aggregate's serde may be the runner's
  * default, known only when a task builds the store, so the timestamped value serde is made then.
- * Window stores are cached unless the operator says `caching: false` (session stores have no
- * caching layer yet); `persistent` puts the bytes in LMDB.
+ * Window and session stores are cached unless the operator says `caching: false`; `persistent`
+ * puts the bytes in LMDB.
  */
 import type { Serde } from '../serde/index.js';
 import {
@@ -25,7 +25,7 @@ export interface WindowedStoreSpec {
   readonly valueSerde: Serde<unknown> | undefined;
   readonly retentionMs: number | undefined;
   readonly logging: false | Readonly<Record<string, string>> | undefined;
-  /** Keep updates in the record cache until the commit (window stores only). */
+  /** Keep updates in the record cache until the commit. */
   readonly caching: boolean;
   readonly persistent: boolean;
 }
@@ -56,17 +56,16 @@ function withLogging<S extends StateStore>(
 export function windowedStoreBuilder(spec: WindowedStoreSpec): StoreBuilder {
   const w = spec.windows;
   const retentionMs = windowRetentionMs(w.minimumRetentionMs, spec.retentionMs);
-  if (w.kind === 'session')
-    return withLogging(
-      Stores.sessionStoreBuilder(
-        spec.persistent
-          ? Stores.persistentSessionStore(spec.name, Math.max(1, retentionMs))
-          : Stores.inMemorySessionStore(spec.name, Math.max(1, retentionMs)),
-        spec.keySerde,
-        spec.valueSerde,
-      ),
-      spec.logging,
+  if (w.kind === 'session') {
+    const builder = Stores.sessionStoreBuilder(
+      spec.persistent
+        ? Stores.persistentSessionStore(spec.name, Math.max(1, retentionMs))
+        : Stores.inMemorySessionStore(spec.name, Math.max(1, retentionMs)),
+      spec.keySerde,
+      spec.valueSerde,
     );
+    return withLogging(spec.caching ? builder.withCachingEnabled() : builder, spec.logging);
+  }
   const options = {
     windowSizeMs: windowSizeOf(w),
     retentionMs: Math.max(windowSizeOf(w), retentionMs),

@@ -21,6 +21,7 @@ import { streamsAssignor } from './streams-assignor.js';
 import { createStreamsConsumer, createStreamsProducer } from './streams-clients.js';
 import type { ResolvedStreamsConfig } from './streams-config.js';
 import { TaskAssignment } from './task-assignment.js';
+import { taskOffsetSums } from './task-offset-sums.js';
 import { StandbyTasks } from './standby-tasks.js';
 import { TaskRegistry } from './task-registry.js';
 
@@ -70,14 +71,17 @@ export function buildAppParts(
   const { logger, clock } = app;
   const layout = topicLayout(topology, c.applicationId);
   // Late-bound: the consumer's listeners and the registry need the assignment made below.
-  const late: { assignment?: TaskAssignment } = {};
+  const late: { assignment?: TaskAssignment; offsetSums?: () => Map<string, number> } = {};
   const assignment = (): TaskAssignment => {
     if (late.assignment === undefined) throw new FjordError('the app is not wired yet');
     return late.assignment;
   };
   const consumer = createStreamsConsumer(
     c,
-    streamsAssignor(layout.sourceTopics, c.numStandbyReplicas),
+    streamsAssignor(layout.sourceTopics, c.numStandbyReplicas, {
+      acceptableRecoveryLag: c.acceptableRecoveryLag,
+      taskOffsetSums: () => late.offsetSums?.() ?? new Map(),
+    }),
     {
       onRebalanceStart: () => {
         app.rebalancing();
@@ -121,6 +125,7 @@ export function buildAppParts(
   const standbys = new StandbyTasks({
     createTask: (id) => topology.createTask(id, taskEnvironment(c, id, deps)),
     logger,
+    sleep: abortableSleep,
   });
   const registry = new TaskRegistry(
     topology,
@@ -164,10 +169,36 @@ export function buildAppParts(
       app.running();
     },
   });
+  late.offsetSums = () =>
+    taskOffsetSums({
+      active: registry.taskNames,
+      standby: standbys.offsetSums(),
+      stateDir: c.stateDir,
+      applicationId: c.applicationId,
+    });
   const sourceTopics = [...layout.subtopologyOf.keys()];
   return {
     ...{ consumer, clients, collector, errors, registry, globals, stores, commits, standbys },
     assignment: late.assignment,
     sourceTopics,
   };
+}
+
+/** Waits `ms`, or less when `signal` aborts (the timer adapter of the standby reader's backoff). */
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 }

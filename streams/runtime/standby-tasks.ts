@@ -5,8 +5,12 @@
  * and applies them, remembering how far each store got. When the assignor makes this instance
  * a standby task's active owner, the task registry adopts the standby's task (stores and all)
  * and the restore reads only the changelog's tail, from where the standby was, to its end.
+ *
+ * A reader that fails (the connection, a fetch) is logged and restarted on its own after a
+ * backoff (100 ms doubling to 10 s, back to 100 ms once it reads again), from the positions it
+ * had: a standby never stays silently behind until the next change of the standby set.
  */
-import type { Consumer, ConsumerRecord, Logger, TopicPartition } from '../../core/index.js';
+import type { Consumer, ConsumerRecord, Logger } from '../../core/index.js';
 
 import type { ChangelogReader } from './state-restorer.js';
 import { taskName, type Task, type TaskId, type TaskStore } from './task.js';
@@ -22,6 +26,8 @@ export interface StandbyHost {
   /** Creates task `id` (with its stores, not initialized). */
   createTask(id: TaskId): Task;
   readonly logger: Logger;
+  /** Waits `ms` (the reader's restart backoff); resolves early (or rejects) when `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
 }
 
 /** Counters of the standbys. */
@@ -34,6 +40,8 @@ export interface StandbyStats {
   readonly tailRecords: number;
   /** Stores of promoted standbys caught up. */
   readonly storesCaughtUp: number;
+  /** Times the changelog reader failed and was restarted. */
+  readonly readerRestarts: number;
 }
 
 function parseTaskName(name: string): TaskId | undefined {
@@ -47,12 +55,16 @@ function logged(task: Task): TaskStore[] {
 
 const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
+/** The standby reader's restart backoff after a failure: doubling from the min to the max. */
+const READER_BACKOFF_MIN_MS = 100;
+const READER_BACKOFF_MAX_MS = 10_000;
+
 /**
  * The standby tasks of one app instance.
  *
  * @example
  * ```ts
- * const standbys = new StandbyTasks({ createTask: (id) => topology.createTask(id, env(id)), logger });
+ * const standbys = new StandbyTasks({ createTask: (id) => topology.createTask(id, env(id)), logger, sleep });
  * standbys.connect(reader, () => new Consumer({ bootstrap, clientId: 'app-standby-consumer' }));
  * await standbys.update(['0_1']);
  * const task = standbys.take({ subtopology: 0, partition: 1 }); // promoted: becomes active
@@ -66,7 +78,7 @@ export class StandbyTasks {
   private reader: ChangelogReader | undefined;
   private newConsumer: (() => Consumer) | undefined;
   private loop: { readonly stop: AbortController; readonly done: Promise<void> } | undefined;
-  private counts = { records: 0, tailRecords: 0, storesCaughtUp: 0 };
+  private counts = { records: 0, tailRecords: 0, storesCaughtUp: 0, readerRestarts: 0 };
   private updates: Promise<void> = Promise.resolve();
 
   constructor(private readonly host: StandbyHost) {}
@@ -100,7 +112,7 @@ export class StandbyTasks {
       for (const [name, s] of this.standbys)
         if (!wanted.has(name)) {
           this.standbys.delete(name);
-          s.task.close();
+          this.closeStandby(s);
         }
       for (const name of wanted) {
         const id = parseTaskName(name);
@@ -110,7 +122,13 @@ export class StandbyTasks {
           task.close(); // a stateless task has nothing to keep warm
           continue;
         }
-        this.standbys.set(name, { task, positions: new Map() });
+        // A persistent store goes on from its checkpoint (a task directory left from before).
+        const positions = new Map<string, number>();
+        for (const store of logged(task)) {
+          const at = store.built.checkpointOffset();
+          if (at !== undefined) positions.set(store.name, at);
+        }
+        this.standbys.set(name, { task, positions });
       }
       this.host.logger.info({ standby: this.taskNames }, 'standby tasks');
       this.startLoop();
@@ -181,44 +199,87 @@ export class StandbyTasks {
   async close(): Promise<void> {
     await this.updates.catch(() => undefined);
     await this.stopLoop();
-    for (const s of this.standbys.values()) s.task.close();
+    for (const s of this.standbys.values()) this.closeStandby(s);
     this.standbys.clear();
+  }
+
+  /**
+   * The sum of each standby task's changelog positions (what it would not have to restore),
+   * reported to the group leader so the standby stays here (see task-offset-sums.ts).
+   */
+  offsetSums(): Map<string, number> {
+    const sums = new Map<string, number>();
+    for (const [name, s] of this.standbys)
+      sums.set(
+        name,
+        logged(s.task).reduce((n, store) => n + (s.positions.get(store.name) ?? 0), 0),
+      );
+    return sums;
+  }
+
+  /** Closes a standby task; persistent stores write their data and checkpoint first. */
+  private closeStandby(s: Standby): void {
+    try {
+      s.task.flushStores?.();
+      s.task.checkpointStores?.();
+    } catch (err) {
+      this.host.logger.warn({ task: taskName(s.task.id), err }, 'standby checkpoint failed');
+    }
+    s.task.close();
   }
 
   private startLoop(): void {
     const newConsumer = this.newConsumer;
     if (this.standbys.size === 0 || newConsumer === undefined) return;
     const stores = new Map<string, { standby: Standby; store: TaskStore }>();
-    const partitions: (TopicPartition & { offset: number })[] = [];
     for (const standby of this.standbys.values())
-      for (const store of logged(standby.task)) {
-        const topic = store.changelogTopic ?? '';
-        const partition = standby.task.id.partition;
-        stores.set(key(topic, partition), { standby, store });
-        partitions.push({ topic, partition, offset: standby.positions.get(store.name) ?? 0 });
-      }
+      for (const store of logged(standby.task))
+        stores.set(key(store.changelogTopic ?? '', standby.task.id.partition), { standby, store });
     const stop = new AbortController();
-    const consumer = newConsumer();
+    const stopped = (): boolean => stop.signal.aborted;
     const apply = (topic: string, partition: number, records: readonly ConsumerRecord[]) => {
       const target = stores.get(key(topic, partition));
       const last = records[records.length - 1];
       if (target === undefined || last === undefined) return;
       target.store.built.restore(records);
       target.standby.positions.set(target.store.name, last.offset + 1);
+      target.store.built.checkpoint(last.offset + 1); // a persistent store checkpoints it on close
       this.counts.records += records.length;
     };
     const done = (async () => {
-      try {
-        await consumer.connect();
-        consumer.assign(partitions);
-        while (!stop.signal.aborted) {
-          const batch = await consumer.poll(stop.signal);
-          if (batch !== undefined) apply(batch.topic, batch.partition, batch.records);
+      let backoffMs = READER_BACKOFF_MIN_MS;
+      while (!stopped()) {
+        let consumer: Consumer | undefined;
+        try {
+          consumer = newConsumer();
+          await consumer.connect();
+          // From each store's position: a restarted reader goes on where the last one stopped.
+          consumer.assign(
+            [...stores.values()].map(({ standby, store }) => ({
+              topic: store.changelogTopic ?? '',
+              partition: standby.task.id.partition,
+              offset: standby.positions.get(store.name) ?? 0,
+            })),
+          );
+          while (!stopped()) {
+            const batch = await consumer.poll(stop.signal);
+            if (batch === undefined) continue;
+            apply(batch.topic, batch.partition, batch.records);
+            backoffMs = READER_BACKOFF_MIN_MS;
+          }
+        } catch (err) {
+          if (stopped()) break;
+          // A standby that stops reading falls behind silently: restart it on its own.
+          this.counts.readerRestarts++;
+          this.host.logger.warn(
+            { err, standby: this.taskNames, retryInMs: backoffMs },
+            'standby reader failed; restarting it',
+          );
+          await this.host.sleep(backoffMs, stop.signal).catch(() => undefined);
+          backoffMs = Math.min(backoffMs * 2, READER_BACKOFF_MAX_MS);
+        } finally {
+          await consumer?.close().catch(() => undefined);
         }
-      } catch (err) {
-        if (!stop.signal.aborted) this.host.logger.warn({ err }, 'standby reader failed');
-      } finally {
-        await consumer.close().catch(() => undefined);
       }
     })();
     this.loop = { stop, done };

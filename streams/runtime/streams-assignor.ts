@@ -13,9 +13,18 @@
  * than its active owner (each on a different member, the least loaded first): they keep warm
  * copies of its stores. Standbys travel in the assignment's userData (see
  * {@link encodeStandbyTasks}), since a standby is a task, not a partition of the subscription.
+ *
+ * Each member reports in its subscription userData the task state it holds (task offset sums,
+ * see task-offset-sums.ts): a moving task goes to a caught-up holder, and standbys stay on the
+ * members that hold them, so a membership change does not send warm state back to the start.
  */
 import type { Assignor, MemberSubscription, TopicPartition } from '../../core/index.js';
 
+import {
+  DEFAULT_ACCEPTABLE_RECOVERY_LAG,
+  encodeTaskOffsetSums,
+  taskHolders,
+} from './task-offset-sums.js';
 import { taskName, type TaskId } from './task.js';
 
 /** The group protocol name. */
@@ -89,10 +98,22 @@ function subscribesAll(m: MemberSubscription, task: TaskSlot): boolean {
   return task.partitions.every((tp) => m.topics.includes(tp.topic));
 }
 
-/** Balanced, sticky task placement (before the cooperative adjustment). */
+/** How the assignor weighs the task state members report (see task-offset-sums.ts). */
+export interface PlacementOptions {
+  /** A holder at most this many offsets behind may take a task over; default 10000. */
+  readonly acceptableRecoveryLag?: number;
+}
+
+/**
+ * Balanced, sticky task placement (before the cooperative adjustment): a member keeps the tasks
+ * it owned where balance allows; a task that moves goes first to a member holding its state
+ * within `acceptableRecoveryLag` (a standby, or a task directory it checkpointed), the most
+ * caught up first, else to the least loaded member.
+ */
 export function placeTasks(
   members: readonly MemberSubscription[],
   tasks: readonly TaskSlot[],
+  options: PlacementOptions = {},
 ): Map<string, TaskSlot[]> {
   const sorted = [...members].sort((a, b) =>
     a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0,
@@ -126,15 +147,34 @@ export function placeTasks(
     keep(m, 1);
     if ((placed.get(m.memberId)?.length ?? 0) > before) extra--;
   }
-  // The rest go one by one to the least loaded member that reads all of the task's topics.
-  for (const task of tasks) {
-    if (kept.has(task.name)) continue;
-    let best: MemberSubscription | undefined;
-    for (const m of eligible) {
-      if (!subscribesAll(m, task)) continue;
-      if (best === undefined || load(placed, m) < load(placed, best)) best = m;
-    }
-    if (best !== undefined) placed.get(best.memberId)?.push(task);
+  // A member below `base` has room; one at `base` only while some member may still take one more.
+  const fits = (m: MemberSubscription): boolean =>
+    load(placed, m) < base || (load(placed, m) === base && extra > 0);
+  const put = (m: MemberSubscription, task: TaskSlot): void => {
+    if (load(placed, m) === base) extra--;
+    placed.get(m.memberId)?.push(task);
+  };
+  const maxLag = options.acceptableRecoveryLag ?? DEFAULT_ACCEPTABLE_RECOVERY_LAG;
+  const holders = taskHolders(members);
+  const caughtUp = (task: TaskSlot): MemberSubscription[] =>
+    (holders.get(task.name) ?? []).flatMap((h) => {
+      const m = eligible.find((e) => e.memberId === h.memberId);
+      return h.lag <= maxLag && m !== undefined && subscribesAll(m, task) ? [m] : [];
+    });
+  const rest = tasks.filter((t) => !kept.has(t.name));
+  // Tasks with caught-up holders first, so the others do not take the room those holders have.
+  const ordered = [
+    ...rest.filter((t) => caughtUp(t).length > 0),
+    ...rest.filter((t) => caughtUp(t).length === 0),
+  ];
+  for (const task of ordered) {
+    let best = caughtUp(task).find(fits);
+    if (best === undefined)
+      for (const m of eligible) {
+        if (!subscribesAll(m, task)) continue;
+        if (best === undefined || load(placed, m) < load(placed, best)) best = m;
+      }
+    if (best !== undefined) put(best, task);
   }
   return placed;
 }
@@ -169,7 +209,9 @@ export function decodeStandbyTasks(userData: Buffer | null): string[] {
 
 /**
  * Places `replicas` standbys of every task on members other than its active owner, one per
- * member, each on the member with the fewest tasks (active and standby) so far.
+ * member: first on members that already hold the task's state (sticky: a standby stays where
+ * it is warm) unless that member has more than one task more than the least loaded candidate,
+ * else on the member with the fewest tasks (active and standby) so far.
  */
 export function placeStandbys(
   members: readonly MemberSubscription[],
@@ -182,6 +224,7 @@ export function placeStandbys(
   const standby = new Map<string, string[]>(members.map((m) => [m.memberId, []]));
   const loadOf = (id: string): number =>
     (placed.get(id)?.length ?? 0) + (standby.get(id)?.length ?? 0);
+  const holders = taskHolders(members);
   // Task by task in task order (not member by member), so the greedy choice stays balanced.
   const byTask = [...placed]
     .flatMap(([owner, tasks]) => tasks.map((task) => ({ owner, task })))
@@ -191,18 +234,24 @@ export function placeStandbys(
         : x.task.id.subtopology - y.task.id.subtopology,
     );
   byTask.forEach(({ owner, task }, i) => {
-    const holders = new Set([owner]);
+    const taken = new Set([owner]);
     // Ties go round-robin from the task's position, so no member collects every tie.
     const at = i % eligible.length;
     const order = [...eligible.slice(at), ...eligible.slice(0, at)];
+    const warm = (holders.get(task.name) ?? []).map((h) => h.memberId);
     for (let r = 0; r < replicas; r++) {
+      const candidates = order.filter((m) => !taken.has(m.memberId) && subscribesAll(m, task));
       let best: MemberSubscription | undefined;
-      for (const m of order)
-        if (!holders.has(m.memberId) && subscribesAll(m, task))
-          if (best === undefined || loadOf(m.memberId) < loadOf(best.memberId)) best = m;
+      for (const m of candidates)
+        if (best === undefined || loadOf(m.memberId) < loadOf(best.memberId)) best = m;
       if (best === undefined) break;
-      holders.add(best.memberId);
-      standby.get(best.memberId)?.push(task.name);
+      const least = loadOf(best.memberId);
+      const sticky = warm
+        .map((id) => candidates.find((m) => m.memberId === id))
+        .find((m) => m !== undefined && loadOf(m.memberId) <= least + 1);
+      const chosen = sticky ?? best;
+      taken.add(chosen.memberId);
+      standby.get(chosen.memberId)?.push(task.name);
     }
   });
   return standby;
@@ -221,18 +270,31 @@ export function placeStandbys(
 export function streamsAssignor(
   sourceTopics: ReadonlyMap<number, readonly string[]>,
   standbyReplicas = 0,
+  options: PlacementOptions & {
+    /** This instance's task offset sums, reported when it joins (see task-offset-sums.ts). */
+    readonly taskOffsetSums?: () => ReadonlyMap<string, number>;
+  } = {},
 ): Assignor {
   let standbys = new Map<string, string[]>();
+  const sums = options.taskOffsetSums;
   return {
     name: STREAMS_ASSIGNOR_NAME,
     protocols: ['COOPERATIVE'],
+    ...(sums === undefined
+      ? {}
+      : {
+          subscriptionUserData: () => {
+            const report = sums();
+            return report.size === 0 ? null : encodeTaskOffsetSums(report);
+          },
+        }),
     assignmentUserData: (memberId) => {
       const tasks = standbys.get(memberId) ?? [];
       return tasks.length === 0 ? null : encodeStandbyTasks(tasks);
     },
     assign(members, partitionsPerTopic) {
       const tasks = tasksOf(sourceTopics, partitionsPerTopic);
-      const placed = placeTasks(members, tasks);
+      const placed = placeTasks(members, tasks, options);
       standbys =
         standbyReplicas > 0
           ? placeStandbys(members, placed, standbyReplicas)

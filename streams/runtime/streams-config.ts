@@ -17,6 +17,7 @@ import {
   type ClientOverrides,
 } from './client-passthrough.js';
 import type { ErrorPolicy } from './default-error-handling.js';
+import { DEFAULT_ACCEPTABLE_RECOVERY_LAG } from './task-offset-sums.js';
 import type { TimestampExtractor } from './task.js';
 
 /**
@@ -105,6 +106,11 @@ export interface StreamsConfig {
    * reading their changelogs, so a failover restores only the tail; default 0.
    */
   readonly 'num.standby.replicas'?: number | string;
+  /**
+   * How far (in changelog offsets) an instance holding a task's state may be behind for the
+   * assignor to hand it the task; default 10000 (Kafka's).
+   */
+  readonly 'acceptable.recovery.lag'?: number | string;
   /** Kafka consumer configs, e.g. `consumer.max.poll.records`, `consumer.session.timeout.ms`. */
   readonly [consumerKey: `consumer.${string}`]: unknown;
   /** Kafka producer configs, e.g. `producer.linger.ms`, `producer.compression.type`. */
@@ -135,6 +141,7 @@ export interface ResolvedStreamsConfig extends ClientOverrides {
   /** 0: no record cache. */
   readonly cacheMaxBytes: number;
   readonly numStandbyReplicas: number;
+  readonly acceptableRecoveryLag: number;
 }
 
 /** Kafka Streams' at-least-once default. */
@@ -149,6 +156,7 @@ const TOP_LEVEL_KEYS: ReadonlySet<string> = new Set([
   'commit.interval.ms',
   'num.stream.threads',
   'num.standby.replicas',
+  'acceptable.recovery.lag',
   'default.key.serde',
   'default.value.serde',
   'default.timestamp.extractor',
@@ -294,6 +302,11 @@ export function parseStreamsConfig(config: StreamsConfig): ResolvedStreamsConfig
       0,
     ),
     numStandbyReplicas: intValue(c['num.standby.replicas'] ?? 0, 'num.standby.replicas', 0),
+    acceptableRecoveryLag: intValue(
+      c['acceptable.recovery.lag'] ?? DEFAULT_ACCEPTABLE_RECOVERY_LAG,
+      'acceptable.recovery.lag',
+      0,
+    ),
     ...parseClientOverrides(c),
   };
 }

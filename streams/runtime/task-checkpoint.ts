@@ -19,6 +19,7 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   writeSync,
@@ -118,4 +119,34 @@ export function writeCheckpoint(taskDir: string, offsets: readonly CheckpointEnt
     closeSync(fd);
   }
   renameSync(temp, path);
+}
+
+/**
+ * The task directories under `appDir` (`<state.dir>/<application.id>`) with a readable
+ * checkpoint, each with the sum of its checkpointed offsets: the task state this instance could
+ * restore from, which it reports to the group leader (see task-offset-sums.ts).
+ *
+ * @example
+ * ```ts
+ * checkpointedTasks('/var/lib/fjord/words'); // Map { '0_1' => 4200 }
+ * ```
+ */
+export function checkpointedTasks(appDir: string): Map<string, number> {
+  const sums = new Map<string, number>();
+  let names: string[];
+  try {
+    names = readdirSync(appDir);
+  } catch {
+    return sums; // no state yet
+  }
+  for (const name of names) {
+    if (!/^\d+_\d+$/.test(name)) continue;
+    const read = readCheckpoint(join(appDir, name));
+    if (read.kind === 'found')
+      sums.set(
+        name,
+        read.offsets.reduce((n, o) => n + o.offset, 0),
+      );
+  }
+  return sums;
 }

@@ -69,6 +69,7 @@ export {
   type CacheFlushPrevious,
 } from './caching-key-value-store.js';
 export { CachingWindowStore, type WindowCacheFlushListener } from './caching-window-store.js';
+export { CachingSessionStore, type SessionCacheFlushListener } from './caching-session-store.js';
 export {
   isFlushReporting,
   type CachedRecordContext,

@@ -12,6 +12,7 @@ import {
   ChangeLoggingWindowStore,
 } from './changelogging-stores.js';
 import { CachingKeyValueStore } from './caching-key-value-store.js';
+import { CachingSessionStore } from './caching-session-store.js';
 import { CachingWindowStore } from './caching-window-store.js';
 import { InMemoryKeyValueBytesStore } from './in-memory-key-value-store.js';
 import { InMemorySessionBytesStore } from './in-memory-session-store.js';
@@ -328,13 +329,14 @@ function sessionLayers<K, V>(
     name: supplier.name,
     configs: windowedConfigs(supplier.retentionMs),
     bytes: (ctx) => supplier.get(ctx),
-    wrap: (bytes, log, serdes, topic) =>
-      new TypedSessionStore(
-        log === undefined ? bytes : new ChangeLoggingSessionStore(bytes, log),
-        serdes.key as Serde<K>,
-        serdes.value as Serde<V>,
-        topic,
-      ),
+    wrap: (bytes, log, serdes, topic, cache) => {
+      const logged = log === undefined ? bytes : new ChangeLoggingSessionStore(bytes, log);
+      const cached =
+        cache === undefined
+          ? logged
+          : new CachingSessionStore(logged, cache.cache, cache.name, cache.scope);
+      return new TypedSessionStore(cached, serdes.key as Serde<K>, serdes.value as Serde<V>, topic);
+    },
     restore: (bytes, key, value) => {
       const k = parseSessionKey(key, supplier.name);
       bytes.put({ key: k.key, startMs: k.startMs, endMs: k.endMs }, value);
@@ -442,7 +444,7 @@ export const Stores = {
     supplier: SessionBytesStoreSupplier,
     keySerde?: Serde<K>,
     valueSerde?: Serde<V>,
-  ): StoreBuilder<SessionStore<K, V>> {
+  ): CachingStoreBuilder<SessionStore<K, V>> {
     return new LayeredStoreBuilder(sessionLayers<K, V>(supplier), keySerde, valueSerde);
   },
 } as const;

@@ -7,6 +7,7 @@ import type { Serde, SerdeContext } from '../serde/index.js';
 
 import type { FlushedUpdateListener, FlushListenerOptions, FlushReporting } from './cache-flush.js';
 import { CachingKeyValueStore } from './caching-key-value-store.js';
+import { CachingSessionStore } from './caching-session-store.js';
 import { CachingWindowStore } from './caching-window-store.js';
 import type { KeyValue } from './key-value.js';
 import type {
@@ -204,8 +205,28 @@ export class TypedWindowStore<K, V>
  */
 export class TypedSessionStore<K, V>
   extends Typed<K, V, SessionStore<Buffer, Buffer>>
-  implements SessionStore<K, V>
+  implements SessionStore<K, V>, FlushReporting<Windowed<K>, V>
 {
+  /** Reports each session the caching layer writes through; false when the store is not cached. */
+  setFlushListener(
+    listener: FlushedUpdateListener<Windowed<K>, V>,
+    options?: FlushListenerOptions,
+  ): boolean {
+    if (!(this.inner instanceof CachingSessionStore)) return false;
+    this.inner.setFlushListener((session, value, { oldValue, context }) => {
+      listener({
+        key: {
+          key: this.key(session.key),
+          window: { startMs: session.startMs, endMs: session.endMs },
+        },
+        newValue: value === null ? null : this.value(value),
+        oldValue: oldValue === null ? null : this.value(oldValue),
+        context,
+      });
+    }, options);
+    return true;
+  }
+
   get retentionMs(): number {
     return this.inner.retentionMs;
   }

@@ -2,6 +2,7 @@
  * The stateful pipeline of the state-store tests: a count per key, materialized in the store
  * `counts` (changelog `<application.id>-counts-changelog`), its updates written to `output`.
  */
+import type { Producer } from '../../core/index.js';
 import { StreamsBuilder } from '../../streams/dsl/streams-builder.js';
 import type { ProcessorContext } from '../../streams/runtime/processor.js';
 import type { Topology } from '../../streams/runtime/topology.js';
@@ -83,4 +84,21 @@ export function storeCountTopology(
     )
     .to(output, { key: Serdes.string(), value: Serdes.int64() });
   return b.build();
+}
+
+/** Sends `n` records over `keys` keys (`k0`..), round-robin, adding them to `truth`. */
+export async function sendKeys(
+  producer: Producer,
+  topic: string,
+  n: number,
+  keys: number,
+  truth: Map<string, number>,
+): Promise<void> {
+  const sends: Promise<unknown>[] = [];
+  for (let i = 0; i < n; i++) {
+    const key = `k${i % keys}`;
+    truth.set(key, (truth.get(key) ?? 0) + 1);
+    sends.push(producer.send({ topic, key, value: `v${i}` }));
+  }
+  await Promise.all(sends);
 }

@@ -212,11 +212,14 @@ export class GroupMember {
     const { groupId, groupInstanceId } = this.config;
     const connection = await this.cluster.coordinatorConnection(groupId);
     const version = connection.pickVersion(ApiKey.JOIN_GROUP, JOIN_GROUP_MAX_VERSION);
-    const metadata = encodeSubscription({
-      topics: [...this.hooks.subscribedTopics()].sort(),
-      ownedPartitions: toTopicPartitions(this.hooks.ownedPartitions()),
-      generationId: this.generation.generationId,
-    });
+    const topics = [...this.hooks.subscribedTopics()].sort();
+    const metadata = (a: Assignor): Buffer =>
+      encodeSubscription({
+        topics,
+        userData: a.subscriptionUserData?.(topics) ?? null,
+        ownedPartitions: toTopicPartitions(this.hooks.ownedPartitions()),
+        generationId: this.generation.generationId,
+      });
     const response = await connection.send(
       ApiKey.JOIN_GROUP,
       version,
@@ -227,7 +230,7 @@ export class GroupMember {
         memberId: this.generation.memberId,
         groupInstanceId,
         protocolType: CONSUMER_PROTOCOL_TYPE,
-        protocols: this.config.assignors.map((a) => ({ name: a.name, metadata })),
+        protocols: this.config.assignors.map((a) => ({ name: a.name, metadata: metadata(a) })),
       },
       {
         timeoutMs: Math.max(

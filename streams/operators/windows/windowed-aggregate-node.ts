@@ -3,8 +3,9 @@
  * session) store it is connected to, runs the aggregator of its window kind on each record at
  * the task's stream time, and forwards every window update as a windowed-table change
  * (`Windowed<K>` key, the new aggregate, or null for a session merged away). Late records go to {@link reportLate}.
- * A cached window store's updates are forwarded by its cache flushes instead, once per window
- * per commit (see {@link cacheForwarding}).
+ * A cached window or session store's updates are forwarded by its cache flushes instead, once
+ * per window (or session) per commit, a merged-away session's removal included when its
+ * session had been flushed before (see {@link cacheForwarding}).
  */
 import type { OperatorFunction } from 'rxjs';
 
@@ -74,6 +75,24 @@ function aggregatorFor<K, V, A>(
     : new SlidingWindowAggregator(w, windowStore, spec.aggregation);
 }
 
+/** A flushed window's result: its aggregate at the time of its last record (none when deleted). */
+function windowResult<A>(
+  value: Timestamped<A> | null,
+): { value: A; timestampMs: number } | undefined {
+  return value === null ? undefined : { value: value.value, timestampMs: value.timestampMs };
+}
+
+/**
+ * A flushed session's result at the session's end, as without the cache: its aggregate, or null
+ * for a session merged away (the cache reports only removals of sessions the store had).
+ */
+function sessionResult<K, A>(
+  key: Windowed<K>,
+  value: A | null,
+): { value: A | null; timestampMs: number } {
+  return { value, timestampMs: key.window.endMs };
+}
+
 /**
  * The node factory of a windowed aggregation.
  *
@@ -87,17 +106,21 @@ export function windowedAggregateNode<K, V, A>(spec: WindowedAggregateSpec<K, V,
   return (ctx) => {
     const store = ctx.getStateStore(spec.storeName);
     const aggregator = aggregatorFor(spec, store);
-    const forwarding = cacheForwarding<Windowed<K>, Timestamped<A>, Routed>(
+    const sessions = spec.windows.kind === 'session';
+    const forwarding = cacheForwarding<Windowed<K>, Timestamped<A> | A, Routed>(
       ctx,
       store,
       false,
       (u, context, emit) => {
-        if (u.newValue === null) return;
+        const result = sessions
+          ? sessionResult(u.key, u.newValue as A | null)
+          : windowResult(u.newValue as Timestamped<A> | null);
+        if (result === undefined) return;
         const out: StreamRecord<unknown, unknown> = {
           key: u.key,
-          value: { newValue: u.newValue.value, oldValue: null } satisfies Change<A>,
+          value: { newValue: result.value, oldValue: null } satisfies Change<A>,
           headers: context.headers,
-          timestamp: u.newValue.timestampMs,
+          timestamp: result.timestampMs,
           ...(context.source === undefined ? {} : { source: context.source }),
         };
         emitToResults(ctx, spec.late, out, emit);

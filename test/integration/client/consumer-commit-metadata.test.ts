@@ -40,7 +40,7 @@ describe('Consumer commit metadata and assignment userData', () => {
     }
   });
 
-  it('hands each member the userData the leader’s assignor set for it', async () => {
+  it('passes each member’s subscription userData to the leader’s assignor, and hands back the assignment userData', async () => {
     await admin.createTopic('ud-t', 1, 1);
     const assignor: Assignor = {
       name: 'with-user-data',
@@ -58,6 +58,13 @@ describe('Consumer commit metadata and assignment userData', () => {
           ]),
         ),
       assignmentUserData: (memberId) => Buffer.from(`for ${memberId}`),
+      subscriptionUserData: (topics) => Buffer.from(`wants ${topics.join(',')}`),
+    };
+    const reported: (string | undefined)[] = [];
+    const assign = assignor.assign.bind(assignor);
+    assignor.assign = (members, counts) => {
+      reported.push(...members.map((m) => m.userData?.toString()));
+      return assign(members, counts);
     };
     let seen: Buffer | null = null;
     const assigned = new AbortController();
@@ -76,6 +83,7 @@ describe('Consumer commit metadata and assignment userData', () => {
       c.subscribe(['ud-t']);
       await c.poll(assigned.signal);
       expect(String(seen)).toMatch(/^for /);
+      expect(reported).toEqual(['wants ud-t']); // the member's subscription userData
     } finally {
       await c.close();
     }

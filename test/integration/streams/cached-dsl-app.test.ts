@@ -1,11 +1,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Admin, ConsumerRecord, Producer } from '../../../core/index.js';
-import { Serdes, StreamsBuilder, type Topology } from '../../../streams/index.js';
+import {
+  Serdes,
+  SessionWindows,
+  StreamsBuilder,
+  WindowedSerdes,
+  type Topology,
+} from '../../../streams/index.js';
 import { StreamsApp } from '../../../streams/runtime/streams-app.js';
 import type { StreamsConfig } from '../../../streams/runtime/streams-config.js';
 import { waitUntil } from '../../helpers/groups.js';
 import { StreamsCluster } from '../../helpers/streams-harness.js';
+import { sendKeys } from '../../helpers/stateful-pipelines.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 
 const s = Serdes.string();
@@ -23,20 +30,16 @@ function countTopology(input: string, output: string): Topology {
   return b.build();
 }
 
-async function sendKeys(
-  producer: Producer,
-  topic: string,
-  n: number,
-  keys: number,
-  truth: Map<string, number>,
-): Promise<void> {
-  const sends: Promise<unknown>[] = [];
-  for (let i = 0; i < n; i++) {
-    const key = `k${i % keys}`;
-    truth.set(key, (truth.get(key) ?? 0) + 1);
-    sends.push(producer.send({ topic, key, value: `v${i}` }));
-  }
-  await Promise.all(sends);
+/** A count per key and session (gap 1 s), its updates to `output`. */
+function sessionCountTopology(input: string, output: string): Topology {
+  const b = new StreamsBuilder();
+  b.stream(input, { key: s, value: s })
+    .groupByKey()
+    .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(1_000))
+    .count({ name: 'sessions' })
+    .toStream()
+    .to(output, { key: WindowedSerdes.sessionWindowed(s), value: long });
+  return b.build();
 }
 
 async function endOffset(admin: Admin, topic: string): Promise<number> {
@@ -91,6 +94,38 @@ describe('StreamsApp: DSL aggregations forward from the record cache', () => {
     return a;
   }
 
+  /**
+   * Runs `topology` over the records `send` wrote in one commit interval (longer than the test:
+   * only the close commits); returns the output records once `expected` arrived, after checking
+   * that the changelog of `store` got as many.
+   */
+  async function oneCommit(
+    id: string,
+    topology: (input: string, output: string) => Topology,
+    store: string,
+    cacheBytes: number | undefined,
+    expected: number,
+    send: (input: string) => Promise<void>,
+  ): Promise<ConsumerRecord[]> {
+    const [input, output] = [`${id}-in`, `${id}-out`];
+    await admin.createTopic(input, 1, 1);
+    await admin.createTopic(output, 1, 1);
+    await send(input);
+    const a = app(topology(input, output), {
+      'application.id': id,
+      'commit.interval.ms': 600_000,
+      ...(cacheBytes === undefined ? {} : { 'statestore.cache.max.bytes': cacheBytes }),
+    });
+    await a.start();
+    await waitUntil('300 processed', () => a.metrics.recordsProcessed >= 300 || undefined);
+    expect(await a.close({ timeoutMs: 10_000 })).toBe(true);
+    expect(await endOffset(admin, `${id}-${store}-changelog`)).toBe(expected);
+    const out = await cluster.reader(output);
+    await out.until(`${expected} outputs`, (r) => r.records.length >= expected);
+    expect(out.records).toHaveLength(expected);
+    return out.records;
+  }
+
   it.each([
     ['the default 10 MiB cache', 10, undefined],
     ['statestore.cache.max.bytes=0', 300, 0],
@@ -98,25 +133,49 @@ describe('StreamsApp: DSL aggregations forward from the record cache', () => {
     'with %s, 300 updates of 10 keys in one commit interval give %i records downstream and to the changelog',
     async (_what, expected, cacheBytes) => {
       const id = cacheBytes === 0 ? 'uncached-dsl' : 'cached-dsl';
-      const [input, output] = [`${id}-in`, `${id}-out`];
-      await admin.createTopic(input, 1, 1);
-      await admin.createTopic(output, 1, 1);
       const truth = new Map<string, number>();
-      await sendKeys(producer, input, 300, 10, truth);
-      // One commit interval longer than the test: only the close commits.
-      const a = app(countTopology(input, output), {
-        'application.id': id,
-        'commit.interval.ms': 600_000,
-        ...(cacheBytes === undefined ? {} : { 'statestore.cache.max.bytes': cacheBytes }),
-      });
-      await a.start();
-      await waitUntil('300 processed', () => a.metrics.recordsProcessed >= 300 || undefined);
-      expect(await a.close({ timeoutMs: 10_000 })).toBe(true);
-      expect(await endOffset(admin, `${id}-${STORE}-changelog`)).toBe(expected);
-      const out = await cluster.reader(output);
-      await out.until(`${expected} outputs`, (r) => r.records.length >= expected);
-      expect(out.records).toHaveLength(expected);
-      expect(latest(out.records, output)).toEqual(truth);
+      const records = await oneCommit(id, countTopology, STORE, cacheBytes, expected, (input) =>
+        sendKeys(producer, input, 300, 10, truth),
+      );
+      expect(latest(records, `${id}-out`)).toEqual(truth);
+    },
+  );
+
+  it.each([
+    // Each record past a key's first merges its session into a longer one: without the cache
+    // that is a tombstone and a new session per record (10 + 2 × 290).
+    ['the default 10 MiB cache', 10, undefined],
+    ['statestore.cache.max.bytes=0', 590, 0],
+  ])(
+    'with %s, 300 records in 10 sessions in one commit interval give %i records downstream and to the changelog',
+    async (_what, expected, cacheBytes) => {
+      const id = cacheBytes === 0 ? 'uncached-sessions' : 'cached-sessions';
+      const output = `${id}-out`;
+      const records = await oneCommit(
+        id,
+        sessionCountTopology,
+        'sessions',
+        cacheBytes,
+        expected,
+        async (input) => {
+          const sends: Promise<unknown>[] = [];
+          for (let i = 0; i < 300; i++)
+            sends.push(
+              producer.send({ topic: input, key: `k${i % 10}`, value: 'x', timestamp: 1_000 + i }),
+            );
+          await Promise.all(sends);
+        },
+      );
+      // Whatever came before, each key's last record is its whole session: 30 records.
+      const keys = WindowedSerdes.sessionWindowed(s);
+      const last = new Map<string, string>();
+      for (const r of records) {
+        const k = keys.deserialize(r.key, { topic: output });
+        const n = long.deserialize(r.value, { topic: output });
+        last.set(k.key, `${k.window.startMs}-${k.window.endMs}=${n ?? 'null'}`);
+      }
+      expect(last.size).toBe(10);
+      for (let k = 0; k < 10; k++) expect(last.get(`k${k}`)).toBe(`${1_000 + k}-${1_290 + k}=30`);
     },
   );
 

@@ -18,9 +18,14 @@ import {
 import { Serdes } from '../../../streams/serde/index.js';
 import {
   CHECKPOINT_FILE,
+  checkpointedTasks,
   readCheckpoint,
   writeCheckpoint,
 } from '../../../streams/runtime/task-checkpoint.js';
+import {
+  ACTIVE_TASK_OFFSET_SUM,
+  taskOffsetSums,
+} from '../../../streams/runtime/task-offset-sums.js';
 import { fcSeed } from '../../helpers/fc-seed.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 
@@ -278,5 +283,38 @@ describe('task checkpoint file', () => {
       '{"version":1,"offsets":[{"topic":"t","partition":0,"offset":-1}]}',
     );
     expect(readCheckpoint(dir).kind).toBe('corrupt');
+  });
+
+  it('reports the checkpointed task directories, with standbys and active tasks over them', () => {
+    const stateDir = tempDir();
+    const app = join(stateDir, 'words');
+    writeCheckpoint(join(app, '0_0'), [
+      { topic: 'words-a-changelog', partition: 0, offset: 40 },
+      { topic: 'words-b-changelog', partition: 0, offset: 2 },
+    ]);
+    writeCheckpoint(join(app, '0_1'), [{ topic: 'words-a-changelog', partition: 1, offset: 7 }]);
+    writeCheckpoint(join(app, '1_0'), [{ topic: 'words-c-changelog', partition: 0, offset: 9 }]);
+    writeFileSync(join(app, '1_0', CHECKPOINT_FILE), 'torn'); // unreadable: not reported
+    writeCheckpoint(join(app, 'not-a-task'), [{ topic: 't', partition: 0, offset: 1 }]);
+    expect(checkpointedTasks(app)).toEqual(
+      new Map([
+        ['0_0', 42],
+        ['0_1', 7],
+      ]),
+    );
+    expect(checkpointedTasks(join(stateDir, 'nothing-yet')).size).toBe(0);
+    const sums = taskOffsetSums({
+      active: ['0_1'],
+      standby: new Map([['2_0', 500]]),
+      stateDir,
+      applicationId: 'words',
+    });
+    expect(sums).toEqual(
+      new Map([
+        ['0_0', 42],
+        ['0_1', ACTIVE_TASK_OFFSET_SUM],
+        ['2_0', 500],
+      ]),
+    );
   });
 });

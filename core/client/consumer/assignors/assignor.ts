@@ -59,6 +59,12 @@ export interface Assignor {
    * Absent or null: no userData.
    */
   assignmentUserData?(memberId: string): Buffer | null;
+  /**
+   * The userData of this member's subscription (Kafka's `subscriptionUserData`), asked each
+   * time the member joins; the leader's `assign` sees it as `MemberSubscription.userData`.
+   * Absent or null: no userData.
+   */
+  subscriptionUserData?(topics: readonly string[]): Buffer | null;
 }
 
 /**
