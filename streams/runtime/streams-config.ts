@@ -6,7 +6,13 @@
  */
 import { ConfigError } from '../../core/index.js';
 import type { Serde } from '../serde/index.js';
-import { DEFAULT_CACHE_MAX_BYTES } from '../state/index.js';
+import {
+  DEFAULT_CACHE_MAX_BYTES,
+  DSL_STORE_VALUES,
+  dslStoreTypeOf,
+  type DslStoreConfig,
+  type DslStoreType,
+} from '../state/index.js';
 
 import {
   intValue,
@@ -95,6 +101,13 @@ export interface StreamsConfig {
    */
   readonly 'state.dir'?: string;
   /**
+   * Where the DSL's stores keep their bytes when neither their operator (`storeType`,
+   * `supplier`) nor the topology's `StreamsBuilder` option chose: `in-memory` (default; Kafka's
+   * `in_memory` is accepted) or `persistent` (LMDB under `state.dir`; Kafka's `rocksDB` is
+   * accepted).
+   */
+  readonly 'default.dsl.store'?: DslStoreConfig;
+  /**
    * Bytes of the record cache shared by the app's stores built with caching enabled: their
    * updates reach the changelog once per key per commit; default 10485760 (10 MiB), 0 disables
    * it (every update is written through).
@@ -132,6 +145,7 @@ export interface ResolvedStreamsConfig extends ClientOverrides {
   readonly repartitionPurgeIntervalMs: number;
   readonly applicationServer: { readonly host: string; readonly port: number } | undefined;
   readonly stateDir: string | undefined;
+  readonly defaultDslStore: DslStoreType;
   /** 0: no record cache. */
   readonly cacheMaxBytes: number;
   readonly numStandbyReplicas: number;
@@ -162,6 +176,7 @@ const TOP_LEVEL_KEYS: ReadonlySet<string> = new Set([
   'processing.guarantee',
   'application.server',
   'state.dir',
+  'default.dsl.store',
   'statestore.cache.max.bytes',
 ]);
 
@@ -288,6 +303,7 @@ export function parseStreamsConfig(config: StreamsConfig): ResolvedStreamsConfig
           ),
     applicationServer: hostPort(c['application.server']),
     stateDir: optionalString(c['state.dir'], 'state.dir'),
+    defaultDslStore: dslStore(c['default.dsl.store']),
     cacheMaxBytes: intValue(
       c['statestore.cache.max.bytes'] ?? DEFAULT_CACHE_MAX_BYTES,
       'statestore.cache.max.bytes',
@@ -315,6 +331,16 @@ function extractor(value: unknown): TimestampExtractor | undefined {
       'default.timestamp.extractor: expected a function (record, partitionTimeMs) => epoch ms',
     );
   return value as TimestampExtractor;
+}
+
+function dslStore(value: unknown): DslStoreType {
+  if (value === undefined) return 'in-memory';
+  const type = dslStoreTypeOf(value);
+  if (type === undefined)
+    throw new ConfigError(
+      `default.dsl.store=${JSON.stringify(value)}: expected one of ${DSL_STORE_VALUES.join(', ')}`,
+    );
+  return type;
 }
 
 function replication(value: unknown): number {

@@ -224,6 +224,7 @@ function build(builder: StoreBuilder, host: TaskStoreHost): HeldStore {
     defaultKeySerde: env.defaultKeySerde,
     defaultValueSerde: env.defaultValueSerde,
     stateDir: env.stateDir,
+    defaultDslStore: env.defaultDslStore,
     cache: env.recordCache,
     cacheFlushScope:
       host.flushing === undefined

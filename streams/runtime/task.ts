@@ -6,7 +6,7 @@
  */
 import type { ConsumerRecord, Logger } from '../../core/index.js';
 import type { Serde } from '../serde/index.js';
-import type { BuiltStore, RecordCache, StoreBuilder } from '../state/index.js';
+import type { BuiltStore, DslStoreType, RecordCache, StoreBuilder } from '../state/index.js';
 
 import type { ErrorHandling } from './error-handling.js';
 import type { GlobalStores } from './global-tables.js';
@@ -62,6 +62,8 @@ export interface TaskEnvironment {
   readonly timestampExtractor?: TimestampExtractor;
   /** `state.dir`: where persistent stores keep their files (default: see DEFAULT_STATE_DIR). */
   readonly stateDir?: string;
+  /** `default.dsl.store`: where DSL stores left to the app's default keep their bytes. */
+  readonly defaultDslStore?: DslStoreType;
   /** The runner's record cache (`statestore.cache.max.bytes` > 0), for stores with caching. */
   readonly recordCache?: RecordCache;
   /** The runner's global tables (filled before tasks process), for global-table joins. */

@@ -54,6 +54,13 @@ export { LmdbSessionBytesStore } from './lmdb-session-store.js';
 export { openLmdbBytesDb } from './lmdb-bytes-db.js';
 export type { OrderedBytesDb, BytesWrite } from './ordered-bytes-db.js';
 export { PersistentTable, DEFAULT_MAX_PENDING_WRITES } from './persistent-table.js';
+export {
+  dslStoreSupplier,
+  dslStoreTypeOf,
+  DSL_STORE_VALUES,
+  type DslStoreConfig,
+  type DslStoreType,
+} from './dsl-store-type.js';
 export { DEFAULT_STATE_DIR, taskDirectory, storeDirectory } from './state-directory.js';
 export {
   RecordCache,
