@@ -50,6 +50,8 @@ export {
 } from './composite-stores.js';
 export { LmdbKeyValueBytesStore } from './lmdb-key-value-store.js';
 export { LmdbWindowBytesStore } from './lmdb-window-store.js';
+export { LmdbDuplicatesWindowBytesStore } from './lmdb-duplicates-window-store.js';
+export { duplicateSequencerOf, type DuplicateSequencer } from './duplicate-sequencer.js';
 export { LmdbSessionBytesStore } from './lmdb-session-store.js';
 export { openLmdbBytesDb } from './lmdb-bytes-db.js';
 export type { OrderedBytesDb, BytesWrite } from './ordered-bytes-db.js';

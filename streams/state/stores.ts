@@ -13,6 +13,7 @@ import {
 } from './changelogging-stores.js';
 import { CachingKeyValueStore } from './caching-key-value-store.js';
 import { CachingWindowStore } from './caching-window-store.js';
+import { duplicateSequencerOf } from './duplicate-sequencer.js';
 import { InMemoryKeyValueBytesStore } from './in-memory-key-value-store.js';
 import { InMemorySessionBytesStore } from './in-memory-session-store.js';
 import {
@@ -21,6 +22,7 @@ import {
   type WindowStoreSpec,
 } from './in-memory-window-store.js';
 import { openLmdbBytesDb } from './lmdb-bytes-db.js';
+import { LmdbDuplicatesWindowBytesStore } from './lmdb-duplicates-window-store.js';
 import { LmdbKeyValueBytesStore } from './lmdb-key-value-store.js';
 import { LmdbSessionBytesStore } from './lmdb-session-store.js';
 import { LmdbWindowBytesStore } from './lmdb-window-store.js';
@@ -315,7 +317,10 @@ function windowLayers<K, V>(
     },
     restore: (bytes, key, value) => {
       const k = parseWindowKey(key, supplier.name);
-      bytes.put(k.key, value, k.windowStartMs);
+      const sequencer = supplier.retainDuplicates ? duplicateSequencerOf(bytes) : undefined;
+      if (sequencer !== undefined && value !== null)
+        sequencer.putDuplicate(k.key, value, k.windowStartMs, k.seq);
+      else bytes.put(k.key, value, k.windowStartMs);
     },
   };
 }
@@ -402,11 +407,21 @@ export const Stores = {
     };
   },
 
-  /** A persistent window byte store (no duplicates retained: join buffers stay in memory). */
+  /**
+   * A persistent window byte store. With `retainDuplicates` (stream–stream join buffers) every
+   * put is a new entry, keyed `[key][start][seq]` as Kafka's RocksDB store keys it.
+   */
   persistentWindowStore(name: string, options: WindowStoreOptions): WindowBytesStoreSupplier {
     const spec = { ...options, retainDuplicates: options.retainDuplicates ?? false };
     checkWindowSpec(name, spec);
-    return { name, ...spec, get: (ctx) => new LmdbWindowBytesStore(name, spec, openDb(ctx, name)) };
+    return {
+      name,
+      ...spec,
+      get: (ctx) =>
+        spec.retainDuplicates
+          ? new LmdbDuplicatesWindowBytesStore(name, spec, openDb(ctx, name))
+          : new LmdbWindowBytesStore(name, spec, openDb(ctx, name)),
+    };
   },
 
   /** A persistent session byte store keeping sessions `retentionMs` after they end. */
