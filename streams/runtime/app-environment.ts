@@ -74,6 +74,7 @@ export function taskEnvironment(
     ...(c.timestampExtractor === undefined ? {} : { timestampExtractor: c.timestampExtractor }),
     ...(c.stateDir === undefined ? {} : { stateDir: c.stateDir }),
     defaultDslStore: c.defaultDslStore,
+    lockTaskDirectories: true,
     ...(deps.recordCache === undefined ? {} : { recordCache: deps.recordCache }),
   };
 }

@@ -7,9 +7,10 @@
  * and the restore reads only the changelog's tail, from where the standby was, to its end.
  */
 import type { Consumer, ConsumerRecord, Logger, TopicPartition } from '../../core/index.js';
+import { TaskDirectoryLockedError } from '../state/index.js';
 
 import type { ChangelogReader } from './state-restorer.js';
-import { taskName, type Task, type TaskId, type TaskStore } from './task.js';
+import { parseTaskName, taskName, type Task, type TaskId, type TaskStore } from './task.js';
 
 /** A standby task: its (never initialized) task and each logged store's next changelog offset. */
 interface Standby {
@@ -34,11 +35,6 @@ export interface StandbyStats {
   readonly tailRecords: number;
   /** Stores of promoted standbys caught up. */
   readonly storesCaughtUp: number;
-}
-
-function parseTaskName(name: string): TaskId | undefined {
-  const m = /^(\d+)_(\d+)$/.exec(name);
-  return m === null ? undefined : { subtopology: Number(m[1]), partition: Number(m[2]) };
 }
 
 function logged(task: Task): TaskStore[] {
@@ -105,7 +101,8 @@ export class StandbyTasks {
       for (const name of wanted) {
         const id = parseTaskName(name);
         if (id === undefined || this.standbys.has(name)) continue;
-        const task = this.host.createTask(id);
+        const task = this.createStandby(id);
+        if (task === undefined) continue;
         if (logged(task).length === 0) {
           task.close(); // a stateless task has nothing to keep warm
           continue;
@@ -117,6 +114,20 @@ export class StandbyTasks {
     };
     this.updates = this.updates.then(run, run);
     return this.updates;
+  }
+
+  /**
+   * A standby task for `id`; undefined while its state directory is locked by another owner (a
+   * standby is a warm copy only: the next assignment tries again).
+   */
+  private createStandby(id: TaskId): Task | undefined {
+    try {
+      return this.host.createTask(id);
+    } catch (err) {
+      if (!(err instanceof TaskDirectoryLockedError)) throw err;
+      this.host.logger.info({ task: taskName(id), err }, 'standby skipped: task directory locked');
+      return undefined;
+    }
   }
 
   /**

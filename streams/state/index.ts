@@ -63,6 +63,14 @@ export {
   type DslStoreConfig,
   type DslStoreType,
 } from './dsl-store-type.js';
+export {
+  isLockedHere,
+  isProcessAlive,
+  lockTaskDirectory,
+  LOCK_FILE,
+  TaskDirectoryLockedError,
+  type TaskDirectoryLock,
+} from './task-directory-lock.js';
 export { DEFAULT_STATE_DIR, taskDirectory, storeDirectory } from './state-directory.js';
 export {
   RecordCache,

@@ -65,6 +65,11 @@ export interface StoreContext {
    */
   readonly defaultDslStore?: DslStoreType | undefined;
   /**
+   * Called before a store opens files in the task's directory: the runner takes the
+   * directory's lock there, and throws when another owner holds it. Undefined: no lock.
+   */
+  readonly claimTaskDirectory?: (() => void) | undefined;
+  /**
    * The app's record cache (`statestore.cache.max.bytes` > 0); stores built with caching enabled
    * keep their writes there between commits. Undefined: no store is cached.
    */

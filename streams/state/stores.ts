@@ -349,6 +349,7 @@ function sessionLayers<K, V>(
 
 /** Opens the LMDB files of store `name` of the task `ctx` is for. */
 function openDb(ctx: StoreContext, name: string): ReturnType<typeof openLmdbBytesDb> {
+  ctx.claimTaskDirectory?.();
   return openLmdbBytesDb(storeDirectory(ctx.stateDir, ctx.applicationId, ctx.taskName, name), name);
 }
 

@@ -183,4 +183,10 @@ describe('parseStreamsConfig', () => {
     expect(env({ 'default.dsl.store': 'rocksDB' }).defaultDslStore).toBe('persistent');
     expect(env({}).defaultDslStore).toBe('in-memory');
   });
+
+  it("reads state.cleanup.delay.ms, Kafka's 10 minutes by default", () => {
+    expect(parseStreamsConfig(BASE).stateCleanupDelayMs).toBe(600_000);
+    expect(parse({ 'state.cleanup.delay.ms': '1000' }).stateCleanupDelayMs).toBe(1000);
+    expect(() => parse({ 'state.cleanup.delay.ms': -1 })).toThrow(/state.cleanup.delay.ms/);
+  });
 });
