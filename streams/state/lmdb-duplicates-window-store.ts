@@ -14,6 +14,10 @@
  *
  * Expiry sweeps the table once stream time moved a quarter of the retention, as the session
  * store does; reads skip the expired entries a sweep has not deleted yet.
+ *
+ * New entries wait in memory, by key, until a flush (or until `maxPendingWrites` of them wait):
+ * a join reads the other side's buffer for every record, and a read of the table writes its
+ * buffer out in a transaction first, which per record would cost ten times the join itself.
  */
 import type { DuplicateSequencer } from './duplicate-sequencer.js';
 import { checkWindowSpec, type WindowStoreSpec } from './in-memory-window-store.js';
@@ -21,7 +25,9 @@ import type { KeyValue } from './key-value.js';
 import type { OrderedBytesDb } from './ordered-bytes-db.js';
 import { readOrderedTime, TIME_BYTES, writeOrderedTime } from './ordered-time.js';
 import type { Windowed, WindowStore, WindowValue } from './state-store.js';
+import { toLatin1 } from './store-keys.js';
 import { PersistentStore } from './persistent-store.js';
+import { DEFAULT_MAX_PENDING_WRITES } from './persistent-table.js';
 
 const SEQ_BYTES = 4;
 const SUFFIX = TIME_BYTES + SEQ_BYTES;
@@ -40,9 +46,10 @@ interface Entry {
   readonly key: Buffer;
   readonly startMs: number;
   readonly seq: number;
+  readonly value: Buffer;
 }
 
-function parse(entry: Buffer): Entry {
+function parse(entry: Buffer): Omit<Entry, 'value'> {
   const keyLength = entry.length - SUFFIX;
   return {
     key: entry.subarray(0, keyLength),
@@ -72,10 +79,15 @@ export class LmdbDuplicatesWindowBytesStore
   private lastSweepMs = -1;
   private nextSeq = 0;
   private lastSeq = -1;
+  /** Entries put since they were last handed to the table, by key (latin1). */
+  private recent = new Map<string, Entry[]>();
+  private recentCount = 0;
+  private readonly maxRecent: number;
 
   constructor(name: string, spec: WindowStoreSpec, db: OrderedBytesDb, maxPendingWrites?: number) {
     super(name, db, maxPendingWrites);
     checkWindowSpec(name, spec);
+    this.maxRecent = maxPendingWrites ?? DEFAULT_MAX_PENDING_WRITES;
     this.windowSizeMs = spec.windowSizeMs;
     this.retentionMs = spec.retentionMs;
     for (const [k] of this.table.range(undefined, undefined)) {
@@ -103,14 +115,21 @@ export class LmdbDuplicatesWindowBytesStore
     const seq = this.nextSeq;
     this.nextSeq = (seq + 1) % SEQ_LIMIT;
     this.lastSeq = seq;
-    this.store(key, value, windowStartMs, seq);
+    if (!this.live(windowStartMs)) return;
+    const k = toLatin1(key);
+    const list = this.recent.get(k);
+    const entry = { key, startMs: windowStartMs, seq, value };
+    if (list === undefined) this.recent.set(k, [entry]);
+    else list.push(entry);
+    if (++this.recentCount >= this.maxRecent) this.writeRecent();
   }
 
   putDuplicate(key: Buffer, value: Buffer, windowStartMs: number, seq: number): void {
     this.assertOpen();
     const n = seq >>> 0;
     if (n >= this.nextSeq) this.nextSeq = (n + 1) % SEQ_LIMIT;
-    this.store(key, value, windowStartMs, n);
+    // Straight to the table: a replayed record rewrites its entry there.
+    if (this.live(windowStartMs)) this.table.put(entryKey(key, windowStartMs, n), value);
   }
 
   /** The first value put for `key` in the window starting at `windowStartMs`. */
@@ -122,31 +141,32 @@ export class LmdbDuplicatesWindowBytesStore
   *fetchRange(key: Buffer, fromMs: number, toMs: number): IterableIterator<WindowValue<Buffer>> {
     this.assertOpen();
     if (toMs < fromMs) return;
-    const from = entryKey(key, Math.max(fromMs, this.oldestLiveStartMs()), 0);
-    const to = entryKey(key, toMs + 1, 0);
-    const found: WindowValue<Buffer>[] = [];
-    for (const [k, v] of this.table.range(from, to))
-      if (k.length === key.length + SUFFIX) found.push([parse(k).startMs, v]);
-    yield* found;
+    const lowest = Math.max(fromMs, this.oldestLiveStartMs());
+    const found: Entry[] = [];
+    for (const [k, value] of this.table.range(entryKey(key, lowest, 0), entryKey(key, toMs + 1, 0)))
+      if (k.length === key.length + SUFFIX) found.push({ ...parse(k), value });
+    const recent = this.recent.get(toLatin1(key)) ?? [];
+    for (const e of recent) if (e.startMs >= lowest && e.startMs <= toMs) found.push(e);
+    if (recent.length > 0) found.sort((a, b) => a.startMs - b.startMs || a.seq - b.seq);
+    yield* found.map((e): WindowValue<Buffer> => [e.startMs, e.value]);
   }
 
   /** Ordered by window start, then key bytes, then insertion, as the in-memory store answers. */
   *fetchAll(fromMs: number, toMs: number): IterableIterator<KeyValue<Windowed<Buffer>, Buffer>> {
     this.assertOpen();
+    this.writeRecent();
     const lowest = Math.max(fromMs, this.oldestLiveStartMs());
-    const found: [Entry, Buffer][] = [];
-    for (const [k, v] of this.table.range(undefined, undefined)) {
+    const found: Entry[] = [];
+    for (const [k, value] of this.table.range(undefined, undefined)) {
       if (k.length < SUFFIX) continue;
       const e = parse(k);
-      if (e.startMs >= lowest && e.startMs <= toMs) found.push([e, v]);
+      if (e.startMs >= lowest && e.startMs <= toMs) found.push({ ...e, value });
     }
-    found.sort(
-      ([a], [b]) => a.startMs - b.startMs || Buffer.compare(a.key, b.key) || a.seq - b.seq,
-    );
-    for (const [e, v] of found)
+    found.sort((a, b) => a.startMs - b.startMs || Buffer.compare(a.key, b.key) || a.seq - b.seq);
+    for (const e of found)
       yield [
         { key: e.key, window: { startMs: e.startMs, endMs: e.startMs + this.windowSizeMs } },
-        v,
+        e.value,
       ];
   }
 
@@ -154,17 +174,39 @@ export class LmdbDuplicatesWindowBytesStore
     return this.fetchAll(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   }
 
+  override flush(): void {
+    this.assertOpen();
+    this.writeRecent();
+    super.flush();
+  }
+
+  override close(): void {
+    if (this.isOpen) this.writeRecent();
+    super.close();
+  }
+
   protected override afterWipe(): void {
+    this.recent.clear();
+    this.recentCount = 0;
     this.streamTimeMs = -1;
     this.lastSweepMs = -1;
     this.nextSeq = 0;
     this.lastSeq = -1;
   }
 
-  private store(key: Buffer, value: Buffer, windowStartMs: number, seq: number): void {
+  /** Advances stream time to `windowStartMs`; whether its window is within retention. */
+  private live(windowStartMs: number): boolean {
     if (windowStartMs > this.streamTimeMs) this.advance(windowStartMs);
-    if (windowStartMs < this.oldestLiveStartMs()) return;
-    this.table.put(entryKey(key, windowStartMs, seq), value);
+    return windowStartMs >= this.oldestLiveStartMs();
+  }
+
+  /** Hands the entries waiting in memory to the table. */
+  private writeRecent(): void {
+    if (this.recentCount === 0) return;
+    for (const list of this.recent.values())
+      for (const e of list) this.table.put(entryKey(e.key, e.startMs, e.seq), e.value);
+    this.recent.clear();
+    this.recentCount = 0;
   }
 
   /** Windows starting before this are past retention (as in the in-memory store). */
@@ -181,5 +223,11 @@ export class LmdbDuplicatesWindowBytesStore
     for (const [k] of this.table.range(undefined, undefined))
       if (k.length >= SUFFIX && parse(k).startMs < oldest) dead.push(k);
     for (const k of dead) this.table.put(k, null);
+    for (const [k, list] of this.recent) {
+      const kept = list.filter((e) => e.startMs >= oldest);
+      this.recentCount -= list.length - kept.length;
+      if (kept.length === 0) this.recent.delete(k);
+      else this.recent.set(k, kept);
+    }
   }
 }

@@ -47,6 +47,8 @@ describe('LmdbDuplicatesWindowBytesStore', () => {
           for (const [k, v, slot] of puts) {
             disk.put(k, v, slot * 5);
             memory.put(k, v, slot * 5);
+            // reads between writes see the entries waiting in memory and those in LMDB
+            expect(hex(disk.fetchRange(k, 0, 100))).toEqual(hex(memory.fetchRange(k, 0, 100)));
           }
           const [from, to] = [Math.min(x, y) * 5, Math.max(x, y) * 5];
           for (const k of ['a', 'b', 'ab'].map(b)) {
