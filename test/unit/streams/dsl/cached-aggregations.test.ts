@@ -335,6 +335,23 @@ describe('choosing the DSL store', () => {
     },
   );
 
+  it("places the store a stream–table join materializes as the app's default says", () => {
+    const b = new StreamsBuilder();
+    const users = b.table('users', { key: s, value: s, name: 'users' }).filter(() => true);
+    b.stream('orders', { key: s, value: s })
+      .join(users, (o, u) => `${o}/${u}`, { name: 'orders-users' })
+      .to('out', { key: s, value: s });
+    const driver = new TestDriver(b.build(), {
+      stateDir: stateDir(),
+      defaultDslStore: 'persistent',
+    });
+    driver.createInputTopic('users', s, s).pipeInput('u1', 'ann');
+    driver.createInputTopic('orders', s, s).pipeInput('u1', 'o1');
+    expect(driver.createOutputTopic('out', s, s).readValuesToList()).toEqual(['o1/ann']);
+    expect(driver.getKeyValueStore('orders-users-table-store', 0).persistent).toBe(true);
+    driver.close();
+  });
+
   it('refuses an unknown app default.dsl.store with the values it takes', () => {
     const topology = unplaced(new StreamsBuilder()).build();
     expect(
