@@ -34,7 +34,6 @@ export type { TableOptions } from './dsl/streams-builder.js';
 export { KTable, KGroupedTable } from './dsl/ktable.js';
 export { KGroupedStream, CogroupedKStream } from './dsl/kgrouped-stream.js';
 export type { Grouped, Materialized, DslStoreType } from './dsl/grouping-options.js';
-export type { DslStoreConfig } from './state/index.js';
 export type { Change } from './operators/table/change.js';
 export type { KeyValue } from './operators/key-value.js';
 
@@ -55,7 +54,9 @@ export {
 export {
   Stores,
   StateStoreError,
+  TaskDirectoryLockedError,
   CHANGELOG_ADDITIONAL_RETENTION_MS,
+  type DslStoreConfig,
   type StateStoreErrorOptions,
   type StateStore,
   type ReadOnlyKeyValueStore,
