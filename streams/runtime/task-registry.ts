@@ -60,7 +60,7 @@ export class TaskRegistry {
    * Assigned partitions whose task could not be created yet (its state directory is locked by
    * another owner), by task name: {@link TaskRegistry.retryPending} tries again.
    */
-  private readonly pending = new Map<string, { id: TaskId; partitions: TopicPartition[] }>();
+  private readonly pending = new Map<string, { partitions: TopicPartition[] }>();
 
   constructor(
     private readonly topology: RunnableTopology,
@@ -141,7 +141,7 @@ export class TaskRegistry {
         if (!(err instanceof TaskDirectoryLockedError)) throw err;
         // Kafka's behaviour: the task waits for the lock, tried again on the next loop.
         this.logger.info({ task: name, err }, 'task directory locked: task creation retried');
-        this.pending.set(name, { id, partitions: [{ topic, partition }] });
+        this.pending.set(name, { partitions: [{ topic, partition }] });
         return undefined;
       }
       this.tasks.set(name, task);

@@ -118,7 +118,8 @@ export class LmdbDuplicatesWindowBytesStore
     if (!this.live(windowStartMs)) return;
     const k = toLatin1(key);
     const list = this.recent.get(k);
-    const entry = { key, startMs: windowStartMs, seq, value };
+    // Copies: the caller may reuse its buffers (the table keeps copies too).
+    const entry = { key: Buffer.from(key), startMs: windowStartMs, seq, value: Buffer.from(value) };
     if (list === undefined) this.recent.set(k, [entry]);
     else list.push(entry);
     if (++this.recentCount >= this.maxRecent) this.writeRecent();
