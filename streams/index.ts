@@ -54,7 +54,9 @@ export {
 export {
   Stores,
   StateStoreError,
+  TaskDirectoryLockedError,
   CHANGELOG_ADDITIONAL_RETENTION_MS,
+  type DslStoreConfig,
   type StateStoreErrorOptions,
   type StateStore,
   type ReadOnlyKeyValueStore,

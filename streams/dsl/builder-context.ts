@@ -4,7 +4,7 @@
  */
 import { Topology } from '../runtime/topology.js';
 
-import type { DslStoreType } from './grouping-options.js';
+import type { DslStoreType } from '../state/index.js';
 import type { StreamState } from './stream-state.js';
 
 /** Node name prefixes, as Kafka Streams spells them. */
@@ -53,8 +53,11 @@ export type NodePrefix = (typeof NodePrefix)[keyof typeof NodePrefix];
  */
 export class BuilderContext {
   readonly topology = new Topology();
-  /** Where the DSL's stores keep their bytes unless an operator says otherwise. */
-  defaultDslStore: DslStoreType = 'in-memory';
+  /**
+   * Where the DSL's stores keep their bytes unless an operator says otherwise; undefined: as the
+   * app's `default.dsl.store` says, when a task makes the store.
+   */
+  defaultDslStore: DslStoreType | undefined;
   private index = 0;
   /**
    * Makes a KStream: set by StreamsBuilder, so modules below kstream.ts (tables, grouped

@@ -4,19 +4,9 @@
  * named from them, so a topology that changes elsewhere keeps its state.
  */
 import type { Serde } from '../serde/index.js';
-import type { KeyValueBytesStoreSupplier } from '../state/index.js';
+import type { DslStoreType, KeyValueBytesStoreSupplier } from '../state/index.js';
 
-/**
- * Where the DSL keeps a store's bytes (Kafka Streams' `DslStoreSuppliers`): `in-memory` (the
- * default) or `persistent` (LMDB files under `state.dir`, restored from the task's checkpoint
- * after a restart).
- *
- * @example
- * ```ts
- * grouped.count({ name: 'counts', storeType: 'persistent' });
- * ```
- */
-export type DslStoreType = 'in-memory' | 'persistent';
+export type { DslStoreType } from '../state/index.js';
 
 /**
  * How a stream or table is grouped: the repartition topic's name (`<application.id>-<name>-repartition`)
@@ -60,7 +50,10 @@ export interface Materialized<K, V> {
    * (`Materialized.withCachingDisabled()`). Without a record cache every update goes through.
    */
   readonly caching?: boolean;
-  /** Where the store's bytes live; default the builder's `default.dsl.store` (`in-memory`). */
+  /**
+   * Where the store's bytes live; default the builder's `default.dsl.store`, else the app's
+   * (`in-memory` when neither sets it).
+   */
   readonly storeType?: DslStoreType;
   /**
    * The key-value byte store (Kafka Streams' `Materialized.as(supplier)`), e.g.

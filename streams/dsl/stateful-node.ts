@@ -7,6 +7,7 @@ import type { Serde } from '../serde/index.js';
 import type { NodeFactory } from '../runtime/node-context.js';
 import { TopologyError } from '../runtime/streams-error.js';
 import {
+  dslStoreSupplier,
   Stores,
   type KeyValueBytesStoreSupplier,
   type KeyValueStore,
@@ -49,9 +50,11 @@ function keyValueSupplierOf(
   options: Materialized<unknown, unknown>,
 ): KeyValueBytesStoreSupplier {
   if (options.supplier !== undefined) return options.supplier;
-  return (options.storeType ?? ctx.defaultDslStore) === 'persistent'
-    ? Stores.persistentKeyValueStore(store)
-    : Stores.inMemoryKeyValueStore(store);
+  return dslStoreSupplier(
+    options.storeType ?? ctx.defaultDslStore,
+    Stores.inMemoryKeyValueStore(store),
+    Stores.persistentKeyValueStore(store),
+  );
 }
 
 /**

@@ -7,7 +7,7 @@
  * their topics must have equal partition counts (co-partitioning, checked by the runners).
  */
 import { Serdes, type Serde } from '../serde/index.js';
-import { Stores } from '../state/index.js';
+import { dslStoreSupplier, Stores, type DslStoreType } from '../state/index.js';
 import { jsonEnvelopeSerde } from '../operators/windows/buffer-record-serde.js';
 import type { JoinWindows } from '../operators/windows/join-windows.js';
 import {
@@ -54,6 +54,12 @@ export interface StreamJoinOptions<K, V1, V2> extends Named {
   readonly lateRecordsTopic?: string;
   /** How long the stores keep records; at least the window's span plus grace. */
   readonly retentionMs?: number;
+  /**
+   * Where the join's buffers (and the unmatched records of left and outer joins) keep their
+   * bytes (Kafka's `StreamJoined.withDslStoreSuppliers`); default the builder's
+   * `default.dsl.store`, else the app's.
+   */
+  readonly storeType?: DslStoreType;
 }
 
 /**
@@ -96,26 +102,29 @@ export function windowedJoin<K, V1, V2, VR>(
   const retentionMs = Math.max(options.retentionMs ?? 0, windows.minimumRetentionMs + 1);
   const spec = { windowSizeMs: Math.max(1, windows.sizeMs), retentionMs, retainDuplicates: true };
   const t = ctx.topology;
+  const storeType = options.storeType ?? ctx.defaultDslStore;
+  const buffer = (name: string) =>
+    dslStoreSupplier(
+      storeType,
+      Stores.inMemoryWindowStore(name, spec),
+      Stores.persistentWindowStore(name, spec),
+    );
   t.addStateStore(
-    Stores.windowStoreBuilder(
-      Stores.inMemoryWindowStore(stores.left, spec),
-      keySerde,
-      options.leftValue ?? ls.valueSerde,
-    ),
+    Stores.windowStoreBuilder(buffer(stores.left), keySerde, options.leftValue ?? ls.valueSerde),
   );
   t.addStateStore(
-    Stores.windowStoreBuilder(
-      Stores.inMemoryWindowStore(stores.right, spec),
-      keySerde,
-      options.rightValue ?? rs.valueSerde,
-    ),
+    Stores.windowStoreBuilder(buffer(stores.right), keySerde, options.rightValue ?? rs.valueSerde),
   );
   // Left and outer joins hold unmatched records back: in a store, so a moved task keeps them.
   const shared = kind === 'inner' ? undefined : `${names.this}-shared-store`;
   if (shared !== undefined)
     t.addStateStore(
       Stores.keyValueStoreBuilder(
-        shared,
+        dslStoreSupplier(
+          storeType,
+          Stores.inMemoryKeyValueStore(shared),
+          Stores.persistentKeyValueStore(shared),
+        ),
         Serdes.string(),
         jsonEnvelopeSerde<UnmatchedEntry>('join-unmatched'),
       ),

@@ -5,7 +5,7 @@
  * their topics must have equal partition counts (co-partitioning, checked by the runners).
  */
 import type { Serde } from '../serde/index.js';
-import { Stores } from '../state/index.js';
+import { dslStoreSupplier, Stores } from '../state/index.js';
 import { streamTableJoinNode } from '../operators/joins/stream-table-join.js';
 import { materializeNode } from '../operators/joins/table-join.js';
 
@@ -64,7 +64,15 @@ export function rowsOf<K, V>(
     stores: [store],
     create: materializeNode(store),
   });
-  ctx.topology.addStateStore(Stores.keyValueStoreBuilder(store, state.keySerde, state.valueSerde));
+  // Placed as the builder's or the app's default.dsl.store says, as Kafka materializes it.
+  const supplier = dslStoreSupplier(
+    ctx.defaultDslStore,
+    Stores.inMemoryKeyValueStore(store),
+    Stores.persistentKeyValueStore(store),
+  );
+  ctx.topology.addStateStore(
+    Stores.keyValueStoreBuilder(supplier, state.keySerde, state.valueSerde),
+  );
   return { store, node };
 }
 

@@ -7,11 +7,16 @@ import { tableSourceNode } from '../operators/table/table-source.js';
 import type { Topology } from '../runtime/topology.js';
 import { TopologyError } from '../runtime/streams-error.js';
 import { Serdes } from '../serde/index.js';
-import type { StoreBuilder } from '../state/index.js';
+import {
+  dslStoreTypeOf,
+  DSL_STORE_VALUES,
+  type DslStoreConfig,
+  type StoreBuilder,
+} from '../state/index.js';
 
 import { BuilderContext, NodePrefix } from './builder-context.js';
 import { addGlobalKTable, type GlobalKTable, type GlobalTableOptions } from './global-ktable.js';
-import type { DslStoreType, Materialized } from './grouping-options.js';
+import type { Materialized } from './grouping-options.js';
 import { KStream } from './kstream.js';
 import { materializedTable, type KTable } from './ktable.js';
 import type { StreamOptions } from './options.js';
@@ -47,10 +52,12 @@ export interface TableOptions<K, V> extends Materialized<K, V> {
 export interface StreamsBuilderOptions {
   /**
    * Where the DSL's stores keep their bytes unless an operator's `storeType` or `supplier` says
-   * otherwise (Kafka's `default.dsl.store`). Default `in-memory`: persistent stores put files
-   * under `state.dir`, which only an app that asks for them should get.
+   * otherwise (Kafka's `default.dsl.store`; `in_memory` and `rocksDB` are accepted too). It wins
+   * over the app's `default.dsl.store`, as Kafka's topology config does; unset, the app's
+   * decides when a task makes the store, and in memory when neither is set: persistent stores
+   * put files under `state.dir`, which only an app that asks for them should get.
    */
-  readonly 'default.dsl.store'?: DslStoreType;
+  readonly 'default.dsl.store'?: DslStoreConfig;
 }
 
 /**
@@ -72,10 +79,10 @@ export class StreamsBuilder {
     const ctx = this.ctx;
     // Checked at run time too: JavaScript callers and configs read from files are not typed.
     const store: unknown = options['default.dsl.store'];
-    if (store === 'in-memory' || store === 'persistent') ctx.defaultDslStore = store;
-    else if (store !== undefined)
+    ctx.defaultDslStore = dslStoreTypeOf(store);
+    if (store !== undefined && ctx.defaultDslStore === undefined)
       throw new TopologyError(
-        `default.dsl.store must be in-memory or persistent, got ${JSON.stringify(store)}`,
+        `default.dsl.store must be one of ${DSL_STORE_VALUES.join(', ')}, got ${JSON.stringify(store)}`,
       );
     ctx.makeStream = (state: StreamState<unknown, unknown>) => new KStream(ctx, state);
   }

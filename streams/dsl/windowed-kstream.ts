@@ -113,7 +113,7 @@ function addWindowedAggregate<K, V, A>(
       retentionMs: options.retentionMs,
       logging: options.logging,
       caching: options.caching !== false,
-      persistent: (options.storeType ?? ctx.defaultDslStore) === 'persistent',
+      storeType: options.storeType ?? ctx.defaultDslStore,
     }),
   );
   late.sink = lateRecordRoute(ctx, late.counter, {

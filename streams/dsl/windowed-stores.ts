@@ -2,12 +2,14 @@
  * The stores of windowed aggregations: a window store of timestamped aggregates for time and
  * sliding windows, a session store for sessions. The aggregate's serde may be the runner's
  * default, known only when a task builds the store, so the timestamped value serde is made then.
- * Window and session stores are cached unless the operator says `caching: false`; `persistent`
- * puts the bytes in LMDB.
+ * Window and session stores are cached unless the operator says `caching: false`; `storeType`
+ * `persistent` puts the bytes in LMDB.
  */
 import type { Serde } from '../serde/index.js';
 import {
+  dslStoreSupplier,
   Stores,
+  type DslStoreType,
   type BuiltStore,
   type StateStore,
   type StoreBuilder,
@@ -27,7 +29,8 @@ export interface WindowedStoreSpec {
   readonly logging: false | Readonly<Record<string, string>> | undefined;
   /** Keep updates in the record cache until the commit. */
   readonly caching: boolean;
-  readonly persistent: boolean;
+  /** Undefined: the app's `default.dsl.store`, when a task makes the store. */
+  readonly storeType: DslStoreType | undefined;
 }
 
 /** The window size a store of `windows` records (a session store has none). */
@@ -50,7 +53,7 @@ function withLogging<S extends StateStore>(
  *
  * @example
  * ```ts
- * topology.addStateStore(windowedStoreBuilder({ name: 'counts', windows, keySerde, valueSerde: Serdes.int64(), retentionMs: undefined, logging: undefined, caching: true, persistent: false }));
+ * topology.addStateStore(windowedStoreBuilder({ name: 'counts', windows, keySerde, valueSerde: Serdes.int64(), retentionMs: undefined, logging: undefined, caching: true, storeType: 'in-memory' }));
  * ```
  */
 export function windowedStoreBuilder(spec: WindowedStoreSpec): StoreBuilder {
@@ -58,9 +61,11 @@ export function windowedStoreBuilder(spec: WindowedStoreSpec): StoreBuilder {
   const retentionMs = windowRetentionMs(w.minimumRetentionMs, spec.retentionMs);
   if (w.kind === 'session') {
     const builder = Stores.sessionStoreBuilder(
-      spec.persistent
-        ? Stores.persistentSessionStore(spec.name, Math.max(1, retentionMs))
-        : Stores.inMemorySessionStore(spec.name, Math.max(1, retentionMs)),
+      dslStoreSupplier(
+        spec.storeType,
+        Stores.inMemorySessionStore(spec.name, Math.max(1, retentionMs)),
+        Stores.persistentSessionStore(spec.name, Math.max(1, retentionMs)),
+      ),
       spec.keySerde,
       spec.valueSerde,
     );
@@ -70,9 +75,11 @@ export function windowedStoreBuilder(spec: WindowedStoreSpec): StoreBuilder {
     windowSizeMs: windowSizeOf(w),
     retentionMs: Math.max(windowSizeOf(w), retentionMs),
   };
-  const supplier = spec.persistent
-    ? Stores.persistentWindowStore(spec.name, options)
-    : Stores.inMemoryWindowStore(spec.name, options);
+  const supplier = dslStoreSupplier(
+    spec.storeType,
+    Stores.inMemoryWindowStore(spec.name, options),
+    Stores.persistentWindowStore(spec.name, options),
+  );
   const make = (value: Serde<unknown> | undefined): StoreBuilder => {
     const builder = Stores.windowStoreBuilder(
       supplier,

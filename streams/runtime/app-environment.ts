@@ -73,6 +73,8 @@ export function taskEnvironment(
     ...(c.defaultValueSerde === undefined ? {} : { defaultValueSerde: c.defaultValueSerde }),
     ...(c.timestampExtractor === undefined ? {} : { timestampExtractor: c.timestampExtractor }),
     ...(c.stateDir === undefined ? {} : { stateDir: c.stateDir }),
+    defaultDslStore: c.defaultDslStore,
+    lockTaskDirectories: true,
     ...(deps.recordCache === undefined ? {} : { recordCache: deps.recordCache }),
   };
 }

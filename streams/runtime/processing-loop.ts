@@ -1,7 +1,7 @@
 /**
  * The app's two drivers: the processing loop (poll a batch, push it through its task, repeat,
  * pausing while too many output records wait for acknowledgement) and the timer tick
- * (wall-clock punctuators, and the commit whenever `commit.interval.ms` is up).
+ * (wall-clock punctuators, housekeeping, and the commit whenever `commit.interval.ms` is up).
  */
 import type { Clock, Consumer } from '../../core/index.js';
 
@@ -22,6 +22,8 @@ export interface LoopParts {
   readonly signal: AbortSignal;
   readonly failed: () => boolean;
   readonly fail: (err: unknown) => void;
+  /** Work of every tick: tasks waiting for a locked directory, the state cleaner. */
+  readonly housekeeping?: (nowMs: number) => void;
 }
 
 /**
@@ -71,6 +73,7 @@ export class ProcessingLoop {
     const now = this.p.clock.now();
     try {
       this.p.registry.punctuate(now);
+      this.p.housekeeping?.(now);
     } catch (err) {
       this.p.fail(err);
       return;

@@ -11,9 +11,10 @@
  * had: a standby never stays silently behind until the next change of the standby set.
  */
 import type { Consumer, ConsumerRecord, Logger } from '../../core/index.js';
+import { TaskDirectoryLockedError } from '../state/index.js';
 
 import type { ChangelogReader } from './state-restorer.js';
-import { taskName, type Task, type TaskId, type TaskStore } from './task.js';
+import { parseTaskName, taskName, type Task, type TaskId, type TaskStore } from './task.js';
 
 /** A standby task: its (never initialized) task and each logged store's next changelog offset. */
 interface Standby {
@@ -42,11 +43,6 @@ export interface StandbyStats {
   readonly storesCaughtUp: number;
   /** Times the changelog reader failed and was restarted. */
   readonly readerRestarts: number;
-}
-
-function parseTaskName(name: string): TaskId | undefined {
-  const m = /^(\d+)_(\d+)$/.exec(name);
-  return m === null ? undefined : { subtopology: Number(m[1]), partition: Number(m[2]) };
 }
 
 function logged(task: Task): TaskStore[] {
@@ -117,7 +113,8 @@ export class StandbyTasks {
       for (const name of wanted) {
         const id = parseTaskName(name);
         if (id === undefined || this.standbys.has(name)) continue;
-        const task = this.host.createTask(id);
+        const task = this.createStandby(id);
+        if (task === undefined) continue;
         if (logged(task).length === 0) {
           task.close(); // a stateless task has nothing to keep warm
           continue;
@@ -135,6 +132,20 @@ export class StandbyTasks {
     };
     this.updates = this.updates.then(run, run);
     return this.updates;
+  }
+
+  /**
+   * A standby task for `id`; undefined while its state directory is locked by another owner (a
+   * standby is a warm copy only: the next assignment tries again).
+   */
+  private createStandby(id: TaskId): Task | undefined {
+    try {
+      return this.host.createTask(id);
+    } catch (err) {
+      if (!(err instanceof TaskDirectoryLockedError)) throw err;
+      this.host.logger.info({ task: taskName(id), err }, 'standby skipped: task directory locked');
+      return undefined;
+    }
   }
 
   /**

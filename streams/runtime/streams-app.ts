@@ -19,8 +19,9 @@ import { storeKeyOwner, type KeyMetadata } from './key-metadata.js';
 import { ProcessingLoop } from './processing-loop.js';
 import type { RunnableTopology } from './runnable-topology.js';
 import { installShutdownSignals, type SignalHandlers } from './shutdown-signals.js';
+import { appStateDirectory, cleanUpAppState, StateCleaner } from './state-cleaner.js';
 import type { CloseOptions, StreamsAppOptions, StreamsMetrics } from './streams-app-options.js';
-import { asError } from './streams-error.js';
+import { asError, StreamsError } from './streams-error.js';
 import {
   parseStreamsConfig,
   type ResolvedStreamsConfig,
@@ -217,8 +218,19 @@ export class StreamsApp {
         () => this.close({ timeoutMs: this.options.shutdownTimeoutMs ?? 30_000 }),
         this.logger,
       );
+    // Compares the app's clock with file times: epoch ms (the system clock by default).
+    const cleaner = new StateCleaner(
+      appStateDirectory(this.config.stateDir, this.config.applicationId),
+      this.config.stateCleanupDelayMs,
+      this.logger,
+      this.clock.now(),
+    );
     const driver = new ProcessingLoop({
       ...this.parts,
+      housekeeping: (nowMs) => {
+        this.parts.assignment.retryPending();
+        cleaner.maybeClean(nowMs);
+      },
       clock: this.clock,
       commitIntervalMs: this.config.commitIntervalMs,
       maxPendingRecords: this.config.maxPendingRecords,
@@ -233,6 +245,29 @@ export class StreamsApp {
       driver.tick();
     }, this.options.tickMs ?? 100);
     this.loop = driver.run();
+  }
+
+  /**
+   * Deletes this app's local state, `<state.dir>/<application.id>` (Kafka's
+   * `KafkaStreams#cleanUp()`): its stores then restore from their changelogs at the next start.
+   * Only before `start()` or after `close()` (or a failure): throws a `StreamsError` while the
+   * app runs, and a `TaskDirectoryLockedError` (deleting nothing) while another instance holds
+   * one of its task directories.
+   *
+   * @example
+   * ```ts
+   * const app = new StreamsApp(topology, config);
+   * app.cleanUp(); // a reset: start from the changelogs
+   * await app.start();
+   * ```
+   */
+  cleanUp(): void {
+    const state = this.state;
+    if (state !== 'CREATED' && state !== 'NOT_RUNNING' && state !== 'ERROR')
+      throw new StreamsError(
+        `cleanUp() needs state CREATED, NOT_RUNNING or ERROR, the app is ${state}`,
+      );
+    cleanUpAppState(appStateDirectory(this.config.stateDir, this.config.applicationId));
   }
 
   /** Moves to ERROR (telling the listeners) and stops everything without committing. */

@@ -6,7 +6,13 @@
  */
 import { ConfigError } from '../../core/index.js';
 import type { Serde } from '../serde/index.js';
-import { DEFAULT_CACHE_MAX_BYTES } from '../state/index.js';
+import {
+  DEFAULT_CACHE_MAX_BYTES,
+  DSL_STORE_VALUES,
+  dslStoreTypeOf,
+  type DslStoreConfig,
+  type DslStoreType,
+} from '../state/index.js';
 
 import {
   intValue,
@@ -96,6 +102,19 @@ export interface StreamsConfig {
    */
   readonly 'state.dir'?: string;
   /**
+   * Where the DSL's stores keep their bytes when neither their operator (`storeType`,
+   * `supplier`) nor the topology's `StreamsBuilder` option chose: `in-memory` (default; Kafka's
+   * `in_memory` is accepted) or `persistent` (LMDB under `state.dir`; Kafka's `rocksDB` is
+   * accepted).
+   */
+  readonly 'default.dsl.store'?: DslStoreConfig;
+  /**
+   * How long the directory of a task no longer assigned here stays under `state.dir` (unused
+   * for this long, by its modification time) before a background cleaner deletes it; the
+   * cleaner runs this often. Default 600000 (10 minutes), as Kafka's.
+   */
+  readonly 'state.cleanup.delay.ms'?: number | string;
+  /**
    * Bytes of the record cache shared by the app's stores built with caching enabled: their
    * updates reach the changelog once per key per commit; default 10485760 (10 MiB), 0 disables
    * it (every update is written through).
@@ -138,6 +157,8 @@ export interface ResolvedStreamsConfig extends ClientOverrides {
   readonly repartitionPurgeIntervalMs: number;
   readonly applicationServer: { readonly host: string; readonly port: number } | undefined;
   readonly stateDir: string | undefined;
+  readonly defaultDslStore: DslStoreType;
+  readonly stateCleanupDelayMs: number;
   /** 0: no record cache. */
   readonly cacheMaxBytes: number;
   readonly numStandbyReplicas: number;
@@ -148,6 +169,8 @@ export interface ResolvedStreamsConfig extends ClientOverrides {
 export const DEFAULT_COMMIT_INTERVAL_MS = 30_000;
 export const DEFAULT_MAX_PENDING_RECORDS = 20_000;
 export const DEFAULT_REPARTITION_PURGE_INTERVAL_MS = 30_000;
+/** Kafka's `state.cleanup.delay.ms` default: 10 minutes. */
+export const DEFAULT_STATE_CLEANUP_DELAY_MS = 600_000;
 
 const TOP_LEVEL_KEYS: ReadonlySet<string> = new Set([
   'application.id',
@@ -170,6 +193,8 @@ const TOP_LEVEL_KEYS: ReadonlySet<string> = new Set([
   'processing.guarantee',
   'application.server',
   'state.dir',
+  'default.dsl.store',
+  'state.cleanup.delay.ms',
   'statestore.cache.max.bytes',
 ]);
 
@@ -296,6 +321,12 @@ export function parseStreamsConfig(config: StreamsConfig): ResolvedStreamsConfig
           ),
     applicationServer: hostPort(c['application.server']),
     stateDir: optionalString(c['state.dir'], 'state.dir'),
+    defaultDslStore: dslStore(c['default.dsl.store']),
+    stateCleanupDelayMs: intValue(
+      c['state.cleanup.delay.ms'] ?? DEFAULT_STATE_CLEANUP_DELAY_MS,
+      'state.cleanup.delay.ms',
+      0,
+    ),
     cacheMaxBytes: intValue(
       c['statestore.cache.max.bytes'] ?? DEFAULT_CACHE_MAX_BYTES,
       'statestore.cache.max.bytes',
@@ -328,6 +359,16 @@ function extractor(value: unknown): TimestampExtractor | undefined {
       'default.timestamp.extractor: expected a function (record, partitionTimeMs) => epoch ms',
     );
   return value as TimestampExtractor;
+}
+
+function dslStore(value: unknown): DslStoreType {
+  if (value === undefined) return 'in-memory';
+  const type = dslStoreTypeOf(value);
+  if (type === undefined)
+    throw new ConfigError(
+      `default.dsl.store=${JSON.stringify(value)}: expected one of ${DSL_STORE_VALUES.join(', ')}`,
+    );
+  return type;
 }
 
 function replication(value: unknown): number {

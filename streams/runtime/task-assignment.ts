@@ -96,13 +96,27 @@ export class TaskAssignment {
     const { registry, consumer, standbys } = this.host;
     const created = registry.assign(partitions);
     this.rebalanceCount++;
-    consumer.pause(created.flatMap((t) => registry.partitionsOf(t)));
+    consumer.pause([
+      ...created.flatMap((t) => registry.partitionsOf(t)),
+      ...registry.pendingPartitions,
+    ]);
     this.restoration.start(created);
     const active = new Set(registry.taskNames);
     const wanted = decodeStandbyTasks(consumer.assignmentUserData()).filter((n) => !active.has(n));
     standbys.update(wanted).catch((err: unknown) => {
       this.host.fail(err);
     });
+  }
+
+  /**
+   * Tries again to create the tasks whose state directory was locked (called on every tick);
+   * those created restore, then resume their partitions, like newly assigned ones.
+   */
+  retryPending(): void {
+    const { registry } = this.host;
+    if (this.host.failed() || registry.pendingPartitions.length === 0) return;
+    const created = registry.retryPending();
+    if (created.length > 0) this.restoration.start(created);
   }
 
   /** Partitions leave in an orderly way: flush, commit, close their tasks. */

@@ -10,6 +10,8 @@ import type {
   TopicPartitionOffset,
 } from '../../core/index.js';
 
+import { TaskDirectoryLockedError } from '../state/index.js';
+
 import { encodePartitionTime } from './partition-time.js';
 import type { RunnableTopology } from './runnable-topology.js';
 import { taskName, type Task, type TaskEnvironment, type TaskId } from './task.js';
@@ -54,6 +56,11 @@ export interface RegistryHooks {
 export class TaskRegistry {
   private readonly tasks = new Map<string, Task>();
   private readonly progress = new Map<string, PartitionProgress>();
+  /**
+   * Assigned partitions whose task could not be created yet (its state directory is locked by
+   * another owner), by task name: {@link TaskRegistry.retryPending} tries again.
+   */
+  private readonly pending = new Map<string, { partitions: TopicPartition[] }>();
 
   constructor(
     private readonly topology: RunnableTopology,
@@ -73,11 +80,26 @@ export class TaskRegistry {
     return this.tasks.size;
   }
 
-  /** Creates the tasks of newly assigned partitions; returns the tasks created. */
+  /**
+   * Creates the tasks of newly assigned partitions; returns the tasks created. A task whose
+   * state directory is locked waits in {@link TaskRegistry.pendingPartitions}.
+   */
   assign(partitions: readonly TopicPartition[]): Task[] {
     const before = new Set(this.tasks.values());
     for (const tp of partitions) this.track(tp.topic, tp.partition);
     return [...this.tasks.values()].filter((t) => !before.has(t));
+  }
+
+  /** The partitions of tasks not created yet (their state directory is locked). */
+  get pendingPartitions(): TopicPartition[] {
+    return [...this.pending.values()].flatMap((p) => p.partitions);
+  }
+
+  /** Tries again to create the pending tasks (on the next loop); returns those created. */
+  retryPending(): Task[] {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    return this.assign(pending.flatMap((p) => p.partitions));
   }
 
   /** The input partitions of `task`. */
@@ -97,7 +119,7 @@ export class TaskRegistry {
     return [...this.tasks.values()];
   }
 
-  private track(topic: string, partition: number): PartitionProgress {
+  private track(topic: string, partition: number): PartitionProgress | undefined {
     const k = key(topic, partition);
     const known = this.progress.get(k);
     if (known !== undefined) return known;
@@ -108,7 +130,20 @@ export class TaskRegistry {
     const name = taskName(id);
     let task = this.tasks.get(name);
     if (task === undefined) {
-      task = this.hooks.adopt?.(id) ?? this.topology.createTask(id, this.envFor(id));
+      const waiting = this.pending.get(name);
+      if (waiting !== undefined) {
+        waiting.partitions.push({ topic, partition });
+        return undefined;
+      }
+      try {
+        task = this.hooks.adopt?.(id) ?? this.topology.createTask(id, this.envFor(id));
+      } catch (err) {
+        if (!(err instanceof TaskDirectoryLockedError)) throw err;
+        // Kafka's behaviour: the task waits for the lock, tried again on the next loop.
+        this.logger.info({ task: name, err }, 'task directory locked: task creation retried');
+        this.pending.set(name, { partitions: [{ topic, partition }] });
+        return undefined;
+      }
       this.tasks.set(name, task);
       this.logger.debug({ task: name }, 'task created');
     }
@@ -126,6 +161,11 @@ export class TaskRegistry {
     const first = records[0];
     if (first === undefined) return 0;
     const p = this.track(batch.topic, batch.partition);
+    // A pending task's partitions are paused: the consumer hands out none of their records.
+    if (p === undefined)
+      throw new Error(
+        `invariant: records of ${batch.topic}-${batch.partition}, whose task is pending`,
+      );
     if (p.committed < 0) p.committed = first.offset;
     const task = p.task;
     for (const record of records) task.process(record);
@@ -179,6 +219,13 @@ export class TaskRegistry {
   /** Forgets `partitions` and closes every task that read one of them. */
   release(partitions: readonly TopicPartition[]): void {
     const closing = new Set<Task>();
+    for (const [name, p] of this.pending) {
+      const left = p.partitions.filter(
+        (tp) => !partitions.some((r) => r.topic === tp.topic && r.partition === tp.partition),
+      );
+      if (left.length === 0) this.pending.delete(name);
+      else p.partitions = left;
+    }
     for (const tp of partitions) {
       const k = key(tp.topic, tp.partition);
       const p = this.progress.get(k);
@@ -196,6 +243,7 @@ export class TaskRegistry {
   /** Closes every task. */
   closeAll(): void {
     this.progress.clear();
+    this.pending.clear();
     for (const task of [...this.tasks.values()]) this.closeTask(task);
   }
 

@@ -12,8 +12,10 @@
  */
 import type { Logger } from '../../core/index.js';
 import {
+  lockTaskDirectory,
   StateStoreError,
   taskDirectory,
+  type TaskDirectoryLock,
   type BuiltStore,
   type StateStore,
   type StoreBuilder,
@@ -73,14 +75,29 @@ export class TaskStores {
   private readonly dir: string;
   private readonly partition: number;
   private readonly logger: Logger;
+  /** The task directory's lock, taken when the first persistent store opens its files. */
+  private lock: TaskDirectoryLock | undefined;
 
   constructor(builders: readonly StoreBuilder[], host: TaskStoreHost) {
     const { env, id } = host;
     this.dir = taskDirectory(env.stateDir, env.applicationId, taskName(id));
     this.partition = id.partition;
     this.logger = host.logger;
+    const claim =
+      env.lockTaskDirectories === true
+        ? () => {
+            this.lock ??= lockTaskDirectory(this.dir);
+          }
+        : undefined;
     const held: HeldStore[] = [];
-    for (const b of builders) held.push(build(b, host));
+    try {
+      for (const b of builders) held.push(build(b, host, claim));
+    } catch (err) {
+      // A locked directory (or a store failing to open): the task is not created.
+      for (const h of held) h.store.built.store.close();
+      this.lock?.release();
+      throw err;
+    }
     this.held = this.withCheckpoint(held);
     this.list = this.held.map((h) => h.store);
     this.byName = new Map(this.list.map((s) => [s.name, s]));
@@ -138,6 +155,7 @@ export class TaskStores {
         failure ??= err;
       }
     }
+    this.lock?.release();
     return failure;
   }
 
@@ -178,7 +196,11 @@ export class TaskStores {
   }
 }
 
-function build(builder: StoreBuilder, host: TaskStoreHost): HeldStore {
+function build(
+  builder: StoreBuilder,
+  host: TaskStoreHost,
+  claim: (() => void) | undefined,
+): HeldStore {
   const { env, id } = host;
   const topic = resolveTopic(
     { name: changelogTopicName(builder.name), internal: true },
@@ -224,6 +246,8 @@ function build(builder: StoreBuilder, host: TaskStoreHost): HeldStore {
     defaultKeySerde: env.defaultKeySerde,
     defaultValueSerde: env.defaultValueSerde,
     stateDir: env.stateDir,
+    defaultDslStore: env.defaultDslStore,
+    claimTaskDirectory: claim,
     cache: env.recordCache,
     cacheFlushScope:
       host.flushing === undefined

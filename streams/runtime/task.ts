@@ -6,7 +6,7 @@
  */
 import type { ConsumerRecord, Logger } from '../../core/index.js';
 import type { Serde } from '../serde/index.js';
-import type { BuiltStore, RecordCache, StoreBuilder } from '../state/index.js';
+import type { BuiltStore, DslStoreType, RecordCache, StoreBuilder } from '../state/index.js';
 
 import type { ErrorHandling } from './error-handling.js';
 import type { GlobalStores } from './global-tables.js';
@@ -38,6 +38,19 @@ export function taskName(id: TaskId): string {
 }
 
 /**
+ * The id a task name stands for; undefined for any other string.
+ *
+ * @example
+ * ```ts
+ * parseTaskName('1_3'); // { subtopology: 1, partition: 3 }
+ * ```
+ */
+export function parseTaskName(name: string): TaskId | undefined {
+  const m = /^(\d+)_(\d+)$/.exec(name);
+  return m === null ? undefined : { subtopology: Number(m[1]), partition: Number(m[2]) };
+}
+
+/**
  * Picks a record's event time; the default takes the record's own timestamp.
  *
  * @example
@@ -62,6 +75,13 @@ export interface TaskEnvironment {
   readonly timestampExtractor?: TimestampExtractor;
   /** `state.dir`: where persistent stores keep their files (default: see DEFAULT_STATE_DIR). */
   readonly stateDir?: string;
+  /** `default.dsl.store`: where DSL stores left to the app's default keep their bytes. */
+  readonly defaultDslStore?: DslStoreType;
+  /**
+   * Lock each task's directory while the task keeps persistent stores there (StreamsApp: yes;
+   * the TestDriver, whose tests each get their own directory: no).
+   */
+  readonly lockTaskDirectories?: boolean;
   /** The runner's record cache (`statestore.cache.max.bytes` > 0), for stores with caching. */
   readonly recordCache?: RecordCache;
   /** The runner's global tables (filled before tasks process), for global-table joins. */

@@ -5,12 +5,11 @@
  * cached value, or a cached deletion that hides the store's older value; ranges merge the
  * cached entries into the store's.
  */
-import type { CachedRecordContext, FlushListenerOptions } from './cache-flush.js';
+import type { CachedRecordContext } from './cache-flush.js';
+import { CachingStore } from './caching-store.js';
 import type { KeyValue } from './key-value.js';
-import type { CacheFlushEntry, NamedCache, RecordCache } from './record-cache.js';
+import type { CacheFlushEntry } from './record-cache.js';
 import type { KeyValueStore } from './state-store.js';
-import { StateStoreError } from './state-store-error.js';
-import { ForwardingStore } from './store-lifecycle.js';
 import { fromLatin1, toLatin1 } from './store-keys.js';
 
 /**
@@ -54,42 +53,9 @@ export type CacheFlushListener = (
  * ```
  */
 export class CachingKeyValueStore
-  extends ForwardingStore<KeyValueStore<Buffer, Buffer>>
+  extends CachingStore<KeyValueStore<Buffer, Buffer>, CacheFlushListener>
   implements KeyValueStore<Buffer, Buffer>
 {
-  private readonly cache: NamedCache;
-  private listener: CacheFlushListener | undefined;
-  private options: FlushListenerOptions = {};
-
-  constructor(
-    inner: KeyValueStore<Buffer, Buffer>,
-    cache: RecordCache,
-    cacheName: string,
-    /** Runs each write-through as its task's work (see `StoreContext.cacheFlushScope`). */
-    scope?: (flush: () => void) => void,
-  ) {
-    super(inner);
-    this.cache = cache.namedCache(cacheName, (dirty) => {
-      if (scope === undefined) this.writeThrough(dirty);
-      else
-        scope(() => {
-          this.writeThrough(dirty);
-        });
-    });
-  }
-
-  /**
-   * Hears every entry the cache writes to the store; with `sendOldValues` each write reads the
-   * value it replaces first, and `recordContext` is kept with each update.
-   */
-  setFlushListener(
-    listener: CacheFlushListener | undefined,
-    options: FlushListenerOptions = {},
-  ): void {
-    this.listener = listener;
-    this.options = options;
-  }
-
   get(key: Buffer): Buffer | undefined {
     const cached = this.cache.get(toLatin1(key));
     if (cached !== undefined) return cached.value === null ? undefined : fromLatin1(cached.value);
@@ -97,13 +63,7 @@ export class CachingKeyValueStore
   }
 
   put(key: Buffer, value: Buffer | null): void {
-    if (!this.isOpen)
-      throw new StateStoreError(`store ${this.name} is closed`, { store: this.name });
-    this.cache.put(
-      toLatin1(key),
-      value === null ? null : toLatin1(value),
-      this.options.recordContext?.(),
-    );
+    this.cachePut(toLatin1(key), value);
   }
 
   putIfAbsent(key: Buffer, value: Buffer): Buffer | undefined {
@@ -163,19 +123,7 @@ export class CachingKeyValueStore
     return this.inner.approximateNumEntries() + this.cache.size;
   }
 
-  /** Writes the cached updates through (to the changelog and the store), then flushes the store. */
-  override flush(): void {
-    this.cache.flush();
-    this.inner.flush();
-  }
-
-  /** Drops the cached updates unwritten: a commit flushed them before an orderly close. */
-  override close(): void {
-    this.cache.close();
-    this.inner.close();
-  }
-
-  private writeThrough(dirty: readonly CacheFlushEntry[]): void {
+  protected writeThrough(dirty: readonly CacheFlushEntry[]): void {
     const listener = this.listener;
     const readOld = this.options.sendOldValues === true;
     for (const { key, value, context } of dirty) {

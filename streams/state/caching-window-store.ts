@@ -5,12 +5,11 @@
  * and reads the store, which keeps the windowed scans simple at the cost of shorter
  * de-duplication for stores read by range (sliding windows).
  */
-import type { CachedRecordContext, FlushListenerOptions } from './cache-flush.js';
+import type { CachedRecordContext } from './cache-flush.js';
+import { CachingStore } from './caching-store.js';
 import type { KeyValue } from './key-value.js';
-import type { CacheFlushEntry, NamedCache, RecordCache } from './record-cache.js';
+import type { CacheFlushEntry } from './record-cache.js';
 import type { Windowed, WindowStore, WindowValue } from './state-store.js';
-import { StateStoreError } from './state-store-error.js';
-import { ForwardingStore } from './store-lifecycle.js';
 import { fromLatin1, parseWindowKey, toLatin1, windowKeyBytes } from './store-keys.js';
 
 /**
@@ -41,39 +40,9 @@ export type WindowCacheFlushListener = (
  * ```
  */
 export class CachingWindowStore
-  extends ForwardingStore<WindowStore<Buffer, Buffer>>
+  extends CachingStore<WindowStore<Buffer, Buffer>, WindowCacheFlushListener>
   implements WindowStore<Buffer, Buffer>
 {
-  private readonly cache: NamedCache;
-  private listener: WindowCacheFlushListener | undefined;
-  private options: FlushListenerOptions = {};
-
-  constructor(
-    inner: WindowStore<Buffer, Buffer>,
-    cache: RecordCache,
-    cacheName: string,
-    /** Runs each write-through as its task's work (see `StoreContext.cacheFlushScope`). */
-    scope?: (flush: () => void) => void,
-  ) {
-    super(inner);
-    this.cache = cache.namedCache(cacheName, (dirty) => {
-      if (scope === undefined) this.writeThrough(dirty);
-      else
-        scope(() => {
-          this.writeThrough(dirty);
-        });
-    });
-  }
-
-  /** Hears every window the cache writes to the store (see {@link FlushListenerOptions}). */
-  setFlushListener(
-    listener: WindowCacheFlushListener | undefined,
-    options: FlushListenerOptions = {},
-  ): void {
-    this.listener = listener;
-    this.options = options;
-  }
-
   get windowSizeMs(): number {
     return this.inner.windowSizeMs;
   }
@@ -83,13 +52,7 @@ export class CachingWindowStore
   }
 
   put(key: Buffer, value: Buffer | null, windowStartMs: number): void {
-    if (!this.isOpen)
-      throw new StateStoreError(`store ${this.name} is closed`, { store: this.name });
-    this.cache.put(
-      toLatin1(windowKeyBytes(key, windowStartMs, 0)),
-      value === null ? null : toLatin1(value),
-      this.options.recordContext?.(),
-    );
+    this.cachePut(toLatin1(windowKeyBytes(key, windowStartMs, 0)), value);
   }
 
   fetch(key: Buffer, windowStartMs: number): Buffer | undefined {
@@ -113,18 +76,7 @@ export class CachingWindowStore
     return this.inner.all();
   }
 
-  override flush(): void {
-    this.cache.flush();
-    this.inner.flush();
-  }
-
-  /** Drops the cached updates unwritten: a commit flushed them before an orderly close. */
-  override close(): void {
-    this.cache.close();
-    this.inner.close();
-  }
-
-  private writeThrough(dirty: readonly CacheFlushEntry[]): void {
+  protected writeThrough(dirty: readonly CacheFlushEntry[]): void {
     const listener = this.listener;
     const readOld = this.options.sendOldValues === true;
     for (const { key, value, context } of dirty) {

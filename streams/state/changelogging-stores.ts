@@ -3,6 +3,7 @@
  * value bytes Kafka Streams writes, to the store's changelog (through the runner's writer, which
  * sends it with the task's other output). Reads pass straight through.
  */
+import { duplicateSequencerOf, type DuplicateSequencer } from './duplicate-sequencer.js';
 import type { KeyValue } from './key-value.js';
 import type {
   KeyValueStore,
@@ -93,6 +94,7 @@ export class ChangeLoggingWindowStore
   implements WindowStore<Buffer, Buffer>
 {
   private seq = 0;
+  private readonly sequencer: DuplicateSequencer | undefined;
 
   constructor(
     inner: WindowStore<Buffer, Buffer>,
@@ -100,6 +102,7 @@ export class ChangeLoggingWindowStore
     private readonly retainDuplicates: boolean,
   ) {
     super(inner, log);
+    this.sequencer = duplicateSequencerOf(inner);
   }
 
   get windowSizeMs(): number {
@@ -112,9 +115,16 @@ export class ChangeLoggingWindowStore
 
   put(key: Buffer, value: Buffer | null, windowStartMs: number): void {
     this.inner.put(key, value, windowStartMs);
-    // Duplicates need distinct changelog keys, or compaction would keep only the last one.
-    if (this.retainDuplicates) this.seq = (this.seq + 1) | 0;
-    this.log.write(windowKeyBytes(key, windowStartMs, this.retainDuplicates ? this.seq : 0), value);
+    if (!this.retainDuplicates) {
+      this.log.write(windowKeyBytes(key, windowStartMs, 0), value);
+      return;
+    }
+    // A store retaining duplicates ignores a null put: there is nothing to log.
+    if (value === null) return;
+    // Duplicates need distinct changelog keys, or compaction would keep only the last one; a
+    // store that numbers them itself is logged under its numbers, so a restore rewrites them.
+    this.seq = this.sequencer?.lastDuplicateSeq ?? (this.seq + 1) | 0;
+    this.log.write(windowKeyBytes(key, windowStartMs, this.seq), value);
   }
 
   fetch(key: Buffer, windowStartMs: number): Buffer | undefined {

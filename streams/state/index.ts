@@ -50,10 +50,27 @@ export {
 } from './composite-stores.js';
 export { LmdbKeyValueBytesStore } from './lmdb-key-value-store.js';
 export { LmdbWindowBytesStore } from './lmdb-window-store.js';
+export { LmdbDuplicatesWindowBytesStore } from './lmdb-duplicates-window-store.js';
+export { duplicateSequencerOf, type DuplicateSequencer } from './duplicate-sequencer.js';
 export { LmdbSessionBytesStore } from './lmdb-session-store.js';
 export { openLmdbBytesDb } from './lmdb-bytes-db.js';
 export type { OrderedBytesDb, BytesWrite } from './ordered-bytes-db.js';
 export { PersistentTable, DEFAULT_MAX_PENDING_WRITES } from './persistent-table.js';
+export {
+  dslStoreSupplier,
+  dslStoreTypeOf,
+  DSL_STORE_VALUES,
+  type DslStoreConfig,
+  type DslStoreType,
+} from './dsl-store-type.js';
+export {
+  isLockedHere,
+  isProcessAlive,
+  lockTaskDirectory,
+  LOCK_FILE,
+  TaskDirectoryLockedError,
+  type TaskDirectoryLock,
+} from './task-directory-lock.js';
 export { DEFAULT_STATE_DIR, taskDirectory, storeDirectory } from './state-directory.js';
 export {
   RecordCache,

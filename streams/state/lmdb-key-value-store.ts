@@ -5,10 +5,8 @@
  * the write fail with a StateStoreError.
  */
 import type { KeyValue } from './key-value.js';
-import type { OrderedBytesDb } from './ordered-bytes-db.js';
-import { PersistentTable } from './persistent-table.js';
 import type { KeyValueStore } from './state-store.js';
-import { StoreLifecycle } from './store-lifecycle.js';
+import { PersistentStore } from './persistent-store.js';
 
 /**
  * The table key of a store key: one 0 byte, then the key. LMDB refuses empty keys, which
@@ -39,17 +37,9 @@ function after(key: Buffer): Buffer {
  * ```
  */
 export class LmdbKeyValueBytesStore
-  extends StoreLifecycle
+  extends PersistentStore
   implements KeyValueStore<Buffer, Buffer>
 {
-  readonly persistent = true;
-  private readonly table: PersistentTable;
-
-  constructor(name: string, db: OrderedBytesDb, maxPendingWrites?: number) {
-    super(name);
-    this.table = new PersistentTable(db, maxPendingWrites);
-  }
-
   get(key: Buffer): Buffer | undefined {
     this.assertOpen();
     return this.table.get(tableKey(key));
@@ -98,22 +88,5 @@ export class LmdbKeyValueBytesStore
   approximateNumEntries(): number {
     this.assertOpen();
     return this.table.count();
-  }
-
-  override flush(): void {
-    this.assertOpen();
-    this.table.flush();
-  }
-
-  /** Deletes every entry (a store without a valid checkpoint is restored from scratch). */
-  wipe(): void {
-    this.assertOpen();
-    this.table.clear();
-  }
-
-  override close(): void {
-    if (!this.isOpen) return;
-    super.close();
-    this.table.close();
   }
 }

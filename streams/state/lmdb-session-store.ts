@@ -8,10 +8,9 @@
 import type { KeyValue } from './key-value.js';
 import type { OrderedBytesDb } from './ordered-bytes-db.js';
 import { readOrderedTime, TIME_BYTES, writeOrderedTime } from './ordered-time.js';
-import { PersistentTable } from './persistent-table.js';
 import type { SessionKey, SessionStore } from './state-store.js';
 import { StateStoreError } from './state-store-error.js';
-import { StoreLifecycle } from './store-lifecycle.js';
+import { PersistentStore } from './persistent-store.js';
 
 const SUFFIX = 2 * TIME_BYTES;
 
@@ -41,9 +40,7 @@ function parse(entry: Buffer): SessionKey<Buffer> {
  * store.put({ key: Buffer.from('u'), startMs: 0, endMs: 10 }, Buffer.from([2]));
  * ```
  */
-export class LmdbSessionBytesStore extends StoreLifecycle implements SessionStore<Buffer, Buffer> {
-  readonly persistent = true;
-  private readonly table: PersistentTable;
+export class LmdbSessionBytesStore extends PersistentStore implements SessionStore<Buffer, Buffer> {
   private streamTimeMs = -1;
   private lastSweepMs = -1;
 
@@ -53,12 +50,11 @@ export class LmdbSessionBytesStore extends StoreLifecycle implements SessionStor
     db: OrderedBytesDb,
     maxPendingWrites?: number,
   ) {
-    super(name);
+    super(name, db, maxPendingWrites);
     if (!Number.isSafeInteger(retentionMs) || retentionMs < 1)
       throw new StateStoreError(`session store ${name}: retention must be a positive integer`, {
         store: name,
       });
-    this.table = new PersistentTable(db, maxPendingWrites);
   }
 
   put(session: SessionKey<Buffer>, value: Buffer | null): void {
@@ -113,23 +109,9 @@ export class LmdbSessionBytesStore extends StoreLifecycle implements SessionStor
     yield* found;
   }
 
-  override flush(): void {
-    this.assertOpen();
-    this.table.flush();
-  }
-
-  /** Deletes every session (a store without a valid checkpoint is restored from scratch). */
-  wipe(): void {
-    this.assertOpen();
-    this.table.clear();
+  protected override afterWipe(): void {
     this.streamTimeMs = -1;
     this.lastSweepMs = -1;
-  }
-
-  override close(): void {
-    if (!this.isOpen) return;
-    super.close();
-    this.table.close();
   }
 
   private expired(endMs: number): boolean {

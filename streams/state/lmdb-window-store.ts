@@ -5,16 +5,15 @@
  * start. The cost is `fetchRange(key, …)`, which scans every key's windows in the time range;
  * the aggregations' hot path uses the point read `fetch(key, start)` instead.
  *
- * Duplicates (stream–stream join buffers) are not kept here: their sequence numbers would have
- * to survive restarts; join buffers stay in memory.
+ * Duplicates (stream–stream join buffers) are kept by `LmdbDuplicatesWindowBytesStore`,
+ * keyed key first: a join reads a key's values for every record.
  */
 import { checkWindowSpec, type WindowStoreSpec } from './in-memory-window-store.js';
 import type { KeyValue } from './key-value.js';
 import type { OrderedBytesDb } from './ordered-bytes-db.js';
-import { PersistentTable } from './persistent-table.js';
 import type { Windowed, WindowStore, WindowValue } from './state-store.js';
 import { StateStoreError } from './state-store-error.js';
-import { StoreLifecycle } from './store-lifecycle.js';
+import { PersistentStore } from './persistent-store.js';
 import { readOrderedTime, TIME_BYTES, writeOrderedTime } from './ordered-time.js';
 
 function entryKey(windowStartMs: number, key: Buffer): Buffer {
@@ -39,26 +38,23 @@ function timeKey(ms: number): Buffer {
  * store.put(Buffer.from('u1'), Buffer.from([1]), 0);
  * ```
  */
-export class LmdbWindowBytesStore extends StoreLifecycle implements WindowStore<Buffer, Buffer> {
-  readonly persistent = true;
+export class LmdbWindowBytesStore extends PersistentStore implements WindowStore<Buffer, Buffer> {
   readonly windowSizeMs: number;
   readonly retentionMs: number;
-  private readonly table: PersistentTable;
   private streamTimeMs: number;
   /** No retained window starts before this (so expiry has nothing to do below it). */
   private oldestStartMs: number;
 
   constructor(name: string, spec: WindowStoreSpec, db: OrderedBytesDb, maxPendingWrites?: number) {
-    super(name);
+    super(name, db, maxPendingWrites);
     checkWindowSpec(name, spec);
     if (spec.retainDuplicates)
       throw new StateStoreError(
-        `window store ${name}: persistent window stores do not retain duplicates (join buffers stay in memory)`,
+        `window store ${name}: this store does not retain duplicates; LmdbDuplicatesWindowBytesStore does`,
         { store: name },
       );
     this.windowSizeMs = spec.windowSizeMs;
     this.retentionMs = spec.retentionMs;
-    this.table = new PersistentTable(db, maxPendingWrites);
     const [first] = this.table.range(undefined, undefined, { limit: 1 });
     const [last] = this.table.range(undefined, undefined, { reverse: true, limit: 1 });
     this.oldestStartMs =
@@ -102,23 +98,9 @@ export class LmdbWindowBytesStore extends StoreLifecycle implements WindowStore<
     return this.fetchAll(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   }
 
-  override flush(): void {
-    this.assertOpen();
-    this.table.flush();
-  }
-
-  /** Deletes every window (a store without a valid checkpoint is restored from scratch). */
-  wipe(): void {
-    this.assertOpen();
-    this.table.clear();
+  protected override afterWipe(): void {
     this.streamTimeMs = -1;
     this.oldestStartMs = Number.MAX_SAFE_INTEGER;
-  }
-
-  override close(): void {
-    if (!this.isOpen) return;
-    super.close();
-    this.table.close();
   }
 
   /** Entries with a start in `[fromMs, toMs]`, as ([key, start], value); a snapshot. */

@@ -6,6 +6,7 @@
 import type { Logger } from '../../core/index.js';
 import type { Serde } from '../serde/index.js';
 
+import type { DslStoreType } from './dsl-store-type.js';
 import type { RecordCache } from './record-cache.js';
 import type { StateStore } from './state-store.js';
 
@@ -58,6 +59,16 @@ export interface StoreContext {
   readonly defaultValueSerde?: Serde<unknown> | undefined;
   /** `state.dir`: where persistent stores keep their files. */
   readonly stateDir?: string | undefined;
+  /**
+   * The app's `default.dsl.store`: where a DSL store that neither its operator nor its builder
+   * placed keeps its bytes. Undefined: in memory.
+   */
+  readonly defaultDslStore?: DslStoreType | undefined;
+  /**
+   * Called before a store opens files in the task's directory: the runner takes the
+   * directory's lock there, and throws when another owner holds it. Undefined: no lock.
+   */
+  readonly claimTaskDirectory?: (() => void) | undefined;
   /**
    * The app's record cache (`statestore.cache.max.bytes` > 0); stores built with caching enabled
    * keep their writes there between commits. Undefined: no store is cached.

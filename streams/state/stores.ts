@@ -14,6 +14,7 @@ import {
 import { CachingKeyValueStore } from './caching-key-value-store.js';
 import { CachingSessionStore } from './caching-session-store.js';
 import { CachingWindowStore } from './caching-window-store.js';
+import { duplicateSequencerOf } from './duplicate-sequencer.js';
 import { InMemoryKeyValueBytesStore } from './in-memory-key-value-store.js';
 import { InMemorySessionBytesStore } from './in-memory-session-store.js';
 import {
@@ -22,6 +23,7 @@ import {
   type WindowStoreSpec,
 } from './in-memory-window-store.js';
 import { openLmdbBytesDb } from './lmdb-bytes-db.js';
+import { LmdbDuplicatesWindowBytesStore } from './lmdb-duplicates-window-store.js';
 import { LmdbKeyValueBytesStore } from './lmdb-key-value-store.js';
 import { LmdbSessionBytesStore } from './lmdb-session-store.js';
 import { LmdbWindowBytesStore } from './lmdb-window-store.js';
@@ -316,7 +318,10 @@ function windowLayers<K, V>(
     },
     restore: (bytes, key, value) => {
       const k = parseWindowKey(key, supplier.name);
-      bytes.put(k.key, value, k.windowStartMs);
+      const sequencer = supplier.retainDuplicates ? duplicateSequencerOf(bytes) : undefined;
+      if (sequencer !== undefined && value !== null)
+        sequencer.putDuplicate(k.key, value, k.windowStartMs, k.seq);
+      else bytes.put(k.key, value, k.windowStartMs);
     },
   };
 }
@@ -346,6 +351,7 @@ function sessionLayers<K, V>(
 
 /** Opens the LMDB files of store `name` of the task `ctx` is for. */
 function openDb(ctx: StoreContext, name: string): ReturnType<typeof openLmdbBytesDb> {
+  ctx.claimTaskDirectory?.();
   return openLmdbBytesDb(storeDirectory(ctx.stateDir, ctx.applicationId, ctx.taskName, name), name);
 }
 
@@ -404,11 +410,21 @@ export const Stores = {
     };
   },
 
-  /** A persistent window byte store (no duplicates retained: join buffers stay in memory). */
+  /**
+   * A persistent window byte store. With `retainDuplicates` (stream–stream join buffers) every
+   * put is a new entry, keyed `[key][start][seq]` as Kafka's RocksDB store keys it.
+   */
   persistentWindowStore(name: string, options: WindowStoreOptions): WindowBytesStoreSupplier {
     const spec = { ...options, retainDuplicates: options.retainDuplicates ?? false };
     checkWindowSpec(name, spec);
-    return { name, ...spec, get: (ctx) => new LmdbWindowBytesStore(name, spec, openDb(ctx, name)) };
+    return {
+      name,
+      ...spec,
+      get: (ctx) =>
+        spec.retainDuplicates
+          ? new LmdbDuplicatesWindowBytesStore(name, spec, openDb(ctx, name))
+          : new LmdbWindowBytesStore(name, spec, openDb(ctx, name)),
+    };
   },
 
   /** A persistent session byte store keeping sessions `retentionMs` after they end. */

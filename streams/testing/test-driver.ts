@@ -8,7 +8,11 @@
 import { ConfigError, silentLogger, type ConsumerRecord, type Logger } from '../../core/index.js';
 import type { Serde } from '../serde/index.js';
 import {
+  DSL_STORE_VALUES,
+  dslStoreTypeOf,
   RecordCache,
+  type DslStoreConfig,
+  type DslStoreType,
   type KeyValueStore,
   type ReadOnlyKeyValueStore,
   type ReadOnlySessionStore,
@@ -79,6 +83,11 @@ export interface TestDriverOptions {
    * directory would share files.
    */
   readonly stateDir?: string;
+  /**
+   * The app's `default.dsl.store`: where DSL stores that neither their operator nor their
+   * `StreamsBuilder` placed keep their bytes; default `in-memory`.
+   */
+  readonly defaultDslStore?: DslStoreConfig;
   /**
    * `statestore.cache.max.bytes`: default 0, no record cache, so every update of every store is
    * logged as it happens. With a cache, stores built with caching enabled keep their updates
@@ -178,6 +187,7 @@ export class TestDriver {
         ? {}
         : { timestampExtractor: options.timestampExtractor }),
       ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
+      defaultDslStore: driverDslStore(options.defaultDslStore),
       ...(this.recordCache === undefined ? {} : { recordCache: this.recordCache }),
     };
     this.sizeInternalTopics();
@@ -428,4 +438,13 @@ export class TestDriver {
   private assertOpen(): void {
     if (this.closed) throw new ConfigError('the TestDriver is closed');
   }
+}
+
+function driverDslStore(value: unknown): DslStoreType {
+  const type = value === undefined ? 'in-memory' : dslStoreTypeOf(value);
+  if (type === undefined)
+    throw new ConfigError(
+      `defaultDslStore=${JSON.stringify(value)}: expected one of ${DSL_STORE_VALUES.join(', ')}`,
+    );
+  return type;
 }

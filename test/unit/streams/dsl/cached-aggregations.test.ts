@@ -292,4 +292,70 @@ describe('choosing the DSL store', () => {
       () => new StreamsBuilder({ 'default.dsl.store': 'rocksdb' as unknown as 'persistent' }),
     ).toThrow(TopologyError);
   });
+
+  /** A count and a windowed count, neither placed by its operator. */
+  function unplaced(b: StreamsBuilder): StreamsBuilder {
+    const grouped = b.stream('lines', { key: s, value: s }).groupByKey({ key: s, value: s });
+    grouped.count({ name: 'counts' });
+    grouped.windowedBy(TimeWindows.ofSizeWithNoGrace(60_000)).count({ name: 'per-minute' });
+    return b;
+  }
+
+  it.each([
+    ['the app says persistent', {}, 'persistent', true],
+    ["the app says Kafka's rocksDB", {}, 'rocksDB', true],
+    [
+      'the builder says in-memory, the app persistent',
+      { 'default.dsl.store': 'in-memory' },
+      'persistent',
+      false,
+    ],
+    [
+      'the builder says persistent, the app in_memory',
+      { 'default.dsl.store': 'persistent' },
+      'in_memory',
+      true,
+    ],
+  ] as const)(
+    'places stores at app start when the builder does not: %s',
+    (_what, builderOptions, appDefault, persistent) => {
+      // The topology is built before the runner (and its config) exists.
+      const topology = unplaced(new StreamsBuilder(builderOptions)).build();
+      const driver = new TestDriver(topology, {
+        stateDir: stateDir(),
+        defaultDslStore: appDefault,
+        cacheMaxBytes: MiB,
+      });
+      driver.createInputTopic('lines', s, s).pipeInput('a', 'x', { timestamp: 1_000 });
+      const counts = driver.getKeyValueStore<string, number>('counts', 0);
+      expect(counts.persistent).toBe(persistent);
+      expect(counts.get('a')).toBe(1);
+      expect(driver.getWindowStore<string, unknown>('per-minute', 0).persistent).toBe(persistent);
+      driver.close();
+    },
+  );
+
+  it("places the store a stream–table join materializes as the app's default says", () => {
+    const b = new StreamsBuilder();
+    const users = b.table('users', { key: s, value: s, name: 'users' }).filter(() => true);
+    b.stream('orders', { key: s, value: s })
+      .join(users, (o, u) => `${o}/${u}`, { name: 'orders-users' })
+      .to('out', { key: s, value: s });
+    const driver = new TestDriver(b.build(), {
+      stateDir: stateDir(),
+      defaultDslStore: 'persistent',
+    });
+    driver.createInputTopic('users', s, s).pipeInput('u1', 'ann');
+    driver.createInputTopic('orders', s, s).pipeInput('u1', 'o1');
+    expect(driver.createOutputTopic('out', s, s).readValuesToList()).toEqual(['o1/ann']);
+    expect(driver.getKeyValueStore('orders-users-table-store', 0).persistent).toBe(true);
+    driver.close();
+  });
+
+  it('refuses an unknown app default.dsl.store with the values it takes', () => {
+    const topology = unplaced(new StreamsBuilder()).build();
+    expect(
+      () => new TestDriver(topology, { defaultDslStore: 'lmdb' as unknown as 'persistent' }),
+    ).toThrow('defaultDslStore="lmdb": expected one of in-memory, in_memory, persistent, rocksDB');
+  });
 });

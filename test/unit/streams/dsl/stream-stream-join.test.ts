@@ -8,11 +8,12 @@ import {
   TestDriver,
 } from '../../../../streams/index.js';
 
+import { joinByKind, type JoinKind } from '../../../helpers/join-kind.js';
+
 const str = Serdes.string();
-type Kind = 'join' | 'leftJoin' | 'outerJoin';
 
 function joined(
-  kind: Kind,
+  kind: JoinKind,
   windows: JoinWindows,
   inputs: [string, string, string, number][],
   options = {},
@@ -22,13 +23,7 @@ function joined(
   const right = b.stream('right', { key: str, value: str });
   const joiner = (l: string | null, r: string | null) => `${l ?? '-'}+${r ?? '-'}`;
   const opts = { name: 'lr', lateRecordsTopic: 'late', ...options };
-  const out =
-    kind === 'join'
-      ? left.join(right, joiner, windows, opts)
-      : kind === 'leftJoin'
-        ? left.leftJoin(right, joiner, windows, opts)
-        : left.outerJoin(right, joiner, windows, opts);
-  out.to('out', { key: str, value: str });
+  joinByKind(kind, left, right, joiner, windows, opts).to('out', { key: str, value: str });
   const topology = b.build();
   const driver = new TestDriver(topology);
   const topics = {

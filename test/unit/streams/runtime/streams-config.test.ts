@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../../core/index.js';
 import { Serdes } from '../../../../streams/serde/index.js';
 import {
+  taskEnvironment,
+  type TaskEnvironmentDeps,
+} from '../../../../streams/runtime/app-environment.js';
+import {
   parseStreamsConfig,
   type StreamsConfig,
 } from '../../../../streams/runtime/streams-config.js';
@@ -155,5 +159,34 @@ describe('parseStreamsConfig', () => {
     expect(parse({ 'statestore.cache.max.bytes': 0 }).cacheMaxBytes).toBe(0);
     expect(parse({ 'statestore.cache.max.bytes': '4096' }).cacheMaxBytes).toBe(4096);
     expect(() => parse({ 'statestore.cache.max.bytes': -1 })).toThrow(/statestore.cache.max.bytes/);
+  });
+
+  it("reads default.dsl.store, in memory by default, with Kafka's spellings too", () => {
+    expect(parseStreamsConfig(BASE).defaultDslStore).toBe('in-memory');
+    expect(parse({ 'default.dsl.store': 'persistent' }).defaultDslStore).toBe('persistent');
+    expect(parse({ 'default.dsl.store': 'rocksDB' }).defaultDslStore).toBe('persistent');
+    expect(parse({ 'default.dsl.store': 'in_memory' }).defaultDslStore).toBe('in-memory');
+    expect(parse({ 'default.dsl.store': 'in-memory' }).defaultDslStore).toBe('in-memory');
+    expect(() => parse({ 'default.dsl.store': 'lmdb' })).toThrow(ConfigError);
+    expect(() => parse({ 'default.dsl.store': 'lmdb' })).toThrow(
+      'default.dsl.store="lmdb": expected one of in-memory, in_memory, persistent, rocksDB',
+    );
+  });
+
+  it("hands each task's stores the app's default.dsl.store", () => {
+    const deps = {
+      collector: { forTask: () => ({}) },
+      clock: { now: () => 0 },
+    } as unknown as TaskEnvironmentDeps;
+    const id = { subtopology: 0, partition: 0 };
+    const env = (extra: Record<string, unknown>) => taskEnvironment(parse(extra), id, deps);
+    expect(env({ 'default.dsl.store': 'rocksDB' }).defaultDslStore).toBe('persistent');
+    expect(env({}).defaultDslStore).toBe('in-memory');
+  });
+
+  it("reads state.cleanup.delay.ms, Kafka's 10 minutes by default", () => {
+    expect(parseStreamsConfig(BASE).stateCleanupDelayMs).toBe(600_000);
+    expect(parse({ 'state.cleanup.delay.ms': '1000' }).stateCleanupDelayMs).toBe(1000);
+    expect(() => parse({ 'state.cleanup.delay.ms': -1 })).toThrow(/state.cleanup.delay.ms/);
   });
 });
