@@ -19,6 +19,37 @@ type ChangeOp<K, V, K2, V2> = OperatorFunction<
 >;
 
 /**
+ * A filter's view of one value: the value when `predicate` accepts it (rejects it, `negate`d),
+ * else null (a deletion). Shared by the filter with and without its own store.
+ *
+ * @example
+ * ```ts
+ * const positive = filteredValue((k, v: number) => v > 0);
+ * positive('a', -1); // null
+ * ```
+ */
+export function filteredValue<K, V>(
+  predicate: (key: K, value: V) => boolean,
+  negate = false,
+): (key: K, value: V | null) => V | null {
+  return (key, v) => (v !== null && predicate(key, v) !== negate ? v : null);
+}
+
+/**
+ * A mapper's view of one value: the mapped value; a deletion (null) stays one.
+ *
+ * @example
+ * ```ts
+ * mappedValue((u: User) => u.name)('u1', null); // null
+ * ```
+ */
+export function mappedValue<K, V, V2>(
+  mapper: (value: V, key: K) => V2,
+): (key: K, value: V | null) => V2 | null {
+  return (key, v) => (v === null ? null : mapper(v, key));
+}
+
+/**
  * Keeps the values `predicate` accepts; a value it rejects becomes a deletion.
  *
  * @example
@@ -31,8 +62,7 @@ export function tableFilter<K, V>(
   predicate: (key: K, value: V) => boolean,
   negate = false,
 ): ChangeOp<K, V, K, V> {
-  const keep = (key: K, v: V | null): V | null =>
-    v !== null && predicate(key, v) !== negate ? v : null;
+  const keep = filteredValue(predicate, negate);
   return recordOperator(ctx, (record, emit) => {
     const newValue = keep(record.key, record.value.newValue);
     const oldValue = keep(record.key, record.value.oldValue);
@@ -53,14 +83,12 @@ export function tableMapValues<K, V, V2>(
   ctx: OperatorContext,
   mapper: (value: V, key: K) => V2,
 ): ChangeOp<K, V, K, V2> {
+  const map = mappedValue(mapper);
   return recordOperator(ctx, (record, emit) => {
     const { newValue, oldValue } = record.value;
     emit({
       ...record,
-      value: {
-        newValue: newValue === null ? null : mapper(newValue, record.key),
-        oldValue: oldValue === null ? null : mapper(oldValue, record.key),
-      },
+      value: { newValue: map(record.key, newValue), oldValue: map(record.key, oldValue) },
     });
   });
 }

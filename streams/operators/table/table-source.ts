@@ -5,12 +5,8 @@
  * cache's flush emits the changes instead, once per key per commit.
  */
 import type { NodeFactory } from '../../runtime/node-context.js';
-import { recordOperator } from '../../runtime/record-operator.js';
-import type { StreamRecord } from '../../runtime/stream-record.js';
-import type { KeyValueStore } from '../../state/index.js';
 
-import { cacheForwarding, forwardChange } from './cache-forwarding.js';
-import type { Change } from './change.js';
+import { tableUpsertNode } from './table-upsert.js';
 
 /**
  * A node upserting into the key-value store `storeName`.
@@ -21,30 +17,5 @@ import type { Change } from './change.js';
  * ```
  */
 export function tableSourceNode(storeName: string): NodeFactory {
-  return (ctx) => {
-    const store = ctx.getStateStore(storeName) as KeyValueStore<unknown, unknown>;
-    const forwarding = cacheForwarding<unknown, unknown, StreamRecord<unknown, Change<unknown>>>(
-      ctx,
-      store,
-      true,
-      forwardChange,
-    );
-    const operator = recordOperator<
-      StreamRecord<unknown, unknown>,
-      StreamRecord<unknown, Change<unknown>>
-    >(ctx, (record, emit) => {
-      const { key } = record;
-      if (key === null || key === undefined) {
-        ctx.logger.debug({ node: ctx.nodeName }, 'skipping a table record with a null key');
-        return;
-      }
-      const value = record.value ?? null;
-      const old = store.get(key) ?? null;
-      if (value === null && old === null) return; // deleting what is absent changes nothing
-      forwarding.track(record);
-      store.put(key, value);
-      if (!forwarding.cached) emit({ ...record, value: { newValue: value, oldValue: old } });
-    });
-    return { kind: 'records', operator: forwarding.operator(operator) };
-  };
+  return tableUpsertNode(storeName, (_key: unknown, value: unknown) => value);
 }
