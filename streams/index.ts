@@ -32,6 +32,7 @@ export type {
 } from './dsl/options.js';
 export type { TableOptions } from './dsl/streams-builder.js';
 export { KTable, KGroupedTable } from './dsl/ktable.js';
+export type { TableOperationOptions } from './dsl/table-operation.js';
 export { KGroupedStream, CogroupedKStream } from './dsl/kgrouped-stream.js';
 export type { Grouped, Materialized, DslStoreType } from './dsl/grouping-options.js';
 export type { Change } from './operators/table/change.js';

@@ -3,20 +3,12 @@
  * `KGroupedTable`, a table re-keyed for a re-aggregation (one file: each makes the other). Its nodes pass
  * {@link Change}s (new and old value) downstream, so a re-aggregation after `groupBy` can
  * subtract what an update replaces. A table is materialized (has a queryable store) when it is
- * a source table or an aggregation result.
+ * a source table, an aggregation result, or a filter / mapValues given a `Materialized`.
  */
-import type { OperatorFunction } from 'rxjs';
-
 import { changeSerde, type Change } from '../operators/table/change.js';
 import { tableAggregateNode, type TableAggregation } from '../operators/table/table-aggregate.js';
-import {
-  tableFilter,
-  tableMapValues,
-  tableSelect,
-  tableToStream,
-} from '../operators/table/table-map.js';
+import { tableSelect, tableToStream } from '../operators/table/table-map.js';
 import type { KeyValue } from '../operators/index.js';
-import type { NodeContext } from '../runtime/node-context.js';
 import { Serdes, type Serde } from '../serde/index.js';
 import type { InheritedSerdes } from '../runtime/topology-nodes.js';
 
@@ -34,6 +26,13 @@ import type { Named } from './options.js';
 import { known, records, revalued, type StreamState } from './stream-state.js';
 import type { TableJoinOptions } from './stream-table-join.js';
 import { tableTableJoin } from './table-table-join.js';
+import {
+  addTableOperation,
+  filterOperation,
+  mapValuesOperation,
+  type TableOperation,
+  type TableOperationOptions,
+} from './table-operation.js';
 
 /**
  * A table: the latest value per key of a changelog stream.
@@ -72,23 +71,53 @@ export class KTable<K, V> {
     return { ctx: this.ctx, state: this.state };
   }
 
-  /** Keeps the rows `predicate` accepts; a row it stops accepting is deleted downstream. */
-  filter(predicate: (key: K, value: V) => boolean, options?: Named): KTable<K, V> {
-    return this.op(NodePrefix.tableFilter, options, this.state, (c) => tableFilter(c, predicate));
+  /**
+   * Keeps the rows `predicate` accepts; a row it stops accepting is deleted downstream. With
+   * `options.materialized` the result has its own store holding the rows kept (a row that
+   * stops passing becomes a tombstone in it and its changelog), queryable by that name.
+   *
+   * @example
+   * ```ts
+   * const active = users.filter((id, u) => u.active, { materialized: { name: 'active-users' } });
+   * app.store<string, User>('active-users').get('u1'); // undefined unless u1 is active
+   * ```
+   */
+  filter(
+    predicate: (key: K, value: V) => boolean,
+    options?: TableOperationOptions<K, V>,
+  ): KTable<K, V> {
+    return this.op(this.state, options, filterOperation(predicate, false));
   }
 
-  /** Drops the rows `predicate` accepts. */
-  filterNot(predicate: (key: K, value: V) => boolean, options?: Named): KTable<K, V> {
-    return this.op(NodePrefix.tableFilter, options, this.state, (c) =>
-      tableFilter(c, predicate, true),
-    );
+  /**
+   * Drops the rows `predicate` accepts; materialized like {@link KTable.filter}.
+   *
+   * @example
+   * ```ts
+   * users.filterNot((id, u) => u.banned, { materialized: { name: 'allowed-users', caching: false } });
+   * ```
+   */
+  filterNot(
+    predicate: (key: K, value: V) => boolean,
+    options?: TableOperationOptions<K, V>,
+  ): KTable<K, V> {
+    return this.op(this.state, options, filterOperation(predicate, true));
   }
 
-  /** Maps each row's value. */
-  mapValues<V2>(mapper: (value: V, key: K) => V2, options?: Named): KTable<K, V2> {
-    return this.op(NodePrefix.tableMapValues, options, revalued<K, V2>(this.state), (c) =>
-      tableMapValues(c, mapper),
-    );
+  /**
+   * Maps each row's value (a deleted row stays deleted). With `options.materialized` the mapped
+   * rows have their own store, queryable by that name; give its value serde there.
+   *
+   * @example
+   * ```ts
+   * const names = users.mapValues((u) => u.name, { materialized: { name: 'user-names', value: Serdes.string() } });
+   * ```
+   */
+  mapValues<V2>(
+    mapper: (value: V, key: K) => V2,
+    options?: TableOperationOptions<K, V2>,
+  ): KTable<K, V2> {
+    return this.op(revalued<K, V2>(this.state), options, mapValuesOperation(mapper));
   }
 
   /**
@@ -183,20 +212,12 @@ export class KTable<K, V> {
   }
 
   private op<V2>(
-    prefix: string,
-    options: Named | undefined,
     next: StreamState<K, V2>,
-    make: (ctx: NodeContext) => OperatorFunction<never, unknown>,
+    options: TableOperationOptions<K, V2> | undefined,
+    operation: TableOperation<K, V, V2>,
   ): KTable<K, V2> {
-    const name = options?.name ?? this.ctx.newName(prefix);
-    this.ctx.topology.addNode({
-      kind: 'processor',
-      name,
-      parents: [this.state.node],
-      stores: [],
-      create: records(make),
-    });
-    return new KTable(this.ctx, { ...next, node: name }, undefined);
+    const { state, store } = addTableOperation(this.ctx, this.state.node, next, operation, options);
+    return new KTable(this.ctx, state, store);
   }
 }
 
