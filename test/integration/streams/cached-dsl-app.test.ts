@@ -42,6 +42,28 @@ function sessionCountTopology(input: string, output: string): Topology {
   return b.build();
 }
 
+const BIG_ORDERS = 'big-orders';
+const amounts = Serdes.int64();
+
+/** Orders (id → amount) as a table; those over 100 kept in their own store. */
+function bigOrders(input: string, output: string): Topology {
+  const b = new StreamsBuilder();
+  b.table(input, { key: s, value: amounts, name: 'orders' })
+    .filter((_id, amount) => amount > 100, { materialized: { name: BIG_ORDERS } })
+    .toStream()
+    .to(output, { key: s, value: long });
+  return b.build();
+}
+
+/** Sends `amounts` as orders o0, o1, ... */
+async function sendOrders(producer: Producer, topic: string, values: readonly number[]) {
+  await Promise.all(
+    values.map((a, i) =>
+      producer.send({ topic, key: `o${i}`, value: amounts.serialize(a, { topic }) }),
+    ),
+  );
+}
+
 async function endOffset(admin: Admin, topic: string): Promise<number> {
   const ends = await admin.listOffsets(topic, 'latest', [0]);
   return [...ends.values()].reduce((n, o) => n + o.offset, 0);
@@ -56,7 +78,7 @@ function latest(records: readonly ConsumerRecord[], topic: string): Map<string, 
   return m;
 }
 
-describe('StreamsApp: DSL aggregations forward from the record cache', () => {
+describe("StreamsApp: the DSL's stores (record cache, persistence, materialized tables)", () => {
   let cluster: StreamsCluster;
   let admin: Admin;
   let producer: Producer;
@@ -207,5 +229,49 @@ describe('StreamsApp: DSL aggregations forward from the record cache', () => {
       (r) => latest(r.records, output).get('k4') === truth.get('k4'),
     );
     expect(latest(out.records, output)).toEqual(truth);
+  });
+
+  it('a materialized KTable.filter is queryable by its name, in process and over HTTP, and restored from its changelog after a restart', async () => {
+    const [input, output] = ['orders-in', 'orders-big'];
+    await admin.createTopic(input, 2, 1);
+    await admin.createTopic(output, 2, 1);
+    await sendOrders(producer, input, [50, 150, 300, 20, 101]);
+    const config = { 'application.id': 'big-orders', 'commit.interval.ms': 100 };
+    const first = app(bigOrders(input, output), { ...config, 'application.server': '127.0.0.1:0' });
+    await first.start();
+    await waitUntil('5 processed', () => first.metrics.recordsProcessed >= 5 || undefined);
+    await waitUntil('o4 kept', () => first.store<string, number>(BIG_ORDERS).get('o4'));
+    const store = first.store<string, number>(BIG_ORDERS);
+    expect(['o0', 'o1', 'o2', 'o3', 'o4'].map((k) => store.get(k))).toEqual([
+      undefined,
+      150,
+      300,
+      undefined,
+      101,
+    ]);
+    const body = (await (
+      await fetch(`http://127.0.0.1:${String(first.queryPort)}/stores/${BIG_ORDERS}/keys/o2`)
+    ).json()) as { value: number };
+    expect(body.value).toBe(300);
+    expect(await first.close({ timeoutMs: 10_000 })).toBe(true);
+    expect(
+      (await admin.describeTopic(`big-orders-${BIG_ORDERS}-changelog`)).partitions,
+    ).toHaveLength(2);
+
+    const second = app(bigOrders(input, output), config);
+    await second.start();
+    await waitUntil('running', () => second.state === 'RUNNING' || undefined);
+    // Both stores restored from their changelogs: 5 source rows, 3 kept.
+    expect(second.metrics.recordsRestored).toBe(8);
+    expect(second.store<string, number>(BIG_ORDERS).get('o1')).toBe(150);
+    // o1 drops under the threshold: the restored store knows it passed, so it is deleted.
+    await producer.send({ topic: input, key: 'o1', value: amounts.serialize(7, { topic: input }) });
+    await waitUntil('o1 gone', () =>
+      second.store<string, number>(BIG_ORDERS).get('o1') === undefined ? true : undefined,
+    );
+    const out = await cluster.reader(output);
+    await out.until('o1 deleted downstream', (r) =>
+      r.records.some((x) => x.key?.toString() === 'o1' && x.value === null),
+    );
   });
 });
