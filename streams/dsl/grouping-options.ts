@@ -25,7 +25,8 @@ export interface Grouped<K, V> {
 }
 
 /**
- * How an aggregation's store is made (Kafka Streams' `Materialized`): its name (the store,
+ * How the store of an aggregation, a source table or a materialized `KTable.filter` /
+ * `mapValues` is made (Kafka Streams' `Materialized`): its name (the store,
  * `<application.id>-<name>-changelog`, interactive queries), serdes, changelog, record cache
  * and where its bytes live.
  *
@@ -34,6 +35,7 @@ export interface Grouped<K, V> {
  * grouped.aggregate(() => 0, (k, o, sum) => sum + o.amount, { name: 'spend-per-user', value: Serdes.double() });
  * grouped.count({ name: 'counts', storeType: 'persistent', caching: false });
  * grouped.count({ supplier: Stores.persistentKeyValueStore('counts') });
+ * table.filter((k, u) => u.active, { materialized: { name: 'active-users' } });
  * ```
  */
 export interface Materialized<K, V> {

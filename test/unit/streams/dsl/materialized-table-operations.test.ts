@@ -147,6 +147,16 @@ describe('KTable.mapValues materialized with its own store', () => {
     readonly balance: number;
   }
   const accounts = Serdes.json<Account>();
+  /** Per input: the subtraction of its old value (if any), then the addition of its new. */
+  const BALANCES: [string, number][] = [
+    ['eu', 10],
+    ['eu', 15],
+    ['eu', 5], // u1 eu:10 → eu:30 subtracts 10 ...
+    ['eu', 35], // ... and adds 30
+    ['eu', 30], // u2 leaves eu
+    ['us', 5], // and joins us
+    ['eu', 0], // u1 deleted
+  ];
 
   /** users: id → "region:balance", parsed by mapValues; the balance per region with a subtractor. */
   function balances(options?: TableOperationOptions<string, Account>): StreamsBuilder {
@@ -170,8 +180,11 @@ describe('KTable.mapValues materialized with its own store', () => {
     return b;
   }
 
-  function pipe(options?: TableOperationOptions<string, Account>) {
-    const driver = new TestDriver(balances(options).build());
+  function pipe(options?: TableOperationOptions<string, Account>, cacheMaxBytes?: number) {
+    const driver = new TestDriver(
+      balances(options).build(),
+      cacheMaxBytes === undefined ? {} : { cacheMaxBytes },
+    );
     const users = driver.createInputTopic('users', s, Serdes.nullable(s));
     users.pipeInput('u1', 'eu:10');
     users.pipeInput('u2', 'eu:5');
@@ -184,15 +197,7 @@ describe('KTable.mapValues materialized with its own store', () => {
 
   it('forwards old values from its store, so the subtractor downstream takes out what was added', () => {
     const { driver, out } = pipe({ materialized: { name: 'accounts', value: accounts } });
-    expect(out).toEqual([
-      ['eu', 10],
-      ['eu', 15],
-      ['eu', 5],
-      ['eu', 35],
-      ['eu', 30],
-      ['us', 5],
-      ['eu', 0],
-    ]);
+    expect(out).toEqual(BALANCES);
     const store = driver.getKeyValueStore<string, Account>('accounts');
     expect([...store.all()]).toEqual([['u2', { region: 'us', balance: 5 }]]);
     expect(
@@ -210,6 +215,13 @@ describe('KTable.mapValues materialized with its own store', () => {
     const plain = pipe();
     expect(plain.out).toEqual(out);
     plain.driver.close();
+  });
+  it('cached, forwards each key once per commit with the old value last forwarded: the same balances', () => {
+    const { driver, out } = pipe({ materialized: { name: 'accounts', value: accounts } }, MiB);
+    // The driver commits after each input: one change per input, each subtracting its old value.
+    expect(out).toEqual(BALANCES);
+    expect(driver.getKeyValueStore<string, Account>('accounts').get('u1')).toBeUndefined();
+    driver.close();
   });
 });
 
@@ -331,4 +343,21 @@ describe('the store of a materialized table operation across task moves', () => 
       driver.close();
     },
   );
+
+  it("is placed as the builder's default.dsl.store says when the operation does not say", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fjord-table-op-'));
+    dirs.push(dir);
+    const b = new StreamsBuilder({ 'default.dsl.store': 'persistent' });
+    b.table('scores', { key: s, value: long, name: 'scores', storeType: 'in-memory' }).mapValues(
+      (v) => v * 2,
+      { materialized: { name: 'doubled', value: long } },
+    );
+    const driver = new TestDriver(b.build(), { stateDir: dir });
+    driver.createInputTopic('scores', s, long).pipeInput('a', 21);
+    const doubled = driver.getKeyValueStore<string, number>('doubled', 0);
+    expect(doubled.persistent).toBe(true);
+    expect(doubled.get('a')).toBe(42);
+    expect(driver.getKeyValueStore('scores', 0).persistent).toBe(false);
+    driver.close();
+  });
 });
