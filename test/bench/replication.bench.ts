@@ -2,8 +2,10 @@
  * `npm run bench:replication` — three broker processes over one etcd: unmodified kafkajs 2.2.4,
  * then fjord's producer (which is fast enough for the brokers to be the limit), each producing
  * BENCH_RECORDS (default 1,000,000) records of 100 B to an RF=1 topic with acks=1, then to an RF=3
- * topic (min.insync.replicas=2) with acks=all, 1,000 records per send, 8 sends in flight;
- * then the failover time of the RF=3 partition: from SIGKILL of its leader to the first acks=all
+ * topic (min.insync.replicas=2) with acks=all, 1,000 records per send, 8 sends in flight.
+ * fjord's producer runs twice: with the default batch.size (16 KiB: each broker request carries
+ * little, and RF=3 triples the requests) and with 1 MiB batches, as throughput-tuned producers
+ * use; each pair prints its RF=3 / RF=1 ratio. Then the failover time of the RF=3 partition: from SIGKILL of its leader to the first acks=all
  * produce answered by the new one (dominated by the broker session, BENCH_SESSION_MS).
  */
 import { Kafka, logLevel } from 'kafkajs';
@@ -74,8 +76,23 @@ async function produceRun(bootstrap: string[], topic: string, acks: number): Pro
   return `${rate(`${topic} acks=${acks}`, RECORDS, RECORDS * 100, elapsed)}  send(1000) latency ${percentiles(latency)}`;
 }
 
-async function fjordRun(bootstrap: string[], topic: string, acks: 1 | 'all'): Promise<string> {
-  const producer = new Producer({ bootstrap: bootstrap.join(','), clientId: 'bench', acks });
+interface FjordResult {
+  readonly line: string;
+  readonly recordsPerSecond: number;
+}
+
+async function fjordRun(
+  bootstrap: string[],
+  topic: string,
+  acks: 1 | 'all',
+  batchSize: number,
+): Promise<FjordResult> {
+  const producer = new Producer({
+    bootstrap: bootstrap.join(','),
+    clientId: 'bench',
+    acks,
+    batchSize,
+  });
   await producer.connect();
   const value = Buffer.alloc(90, 120);
   const batches = Array.from({ length: 16 }, (_, b) =>
@@ -101,7 +118,22 @@ async function fjordRun(bootstrap: string[], topic: string, acks: 1 | 'all'): Pr
   );
   const elapsed = nowNs() - start;
   await producer.close();
-  return `${rate(`${topic} acks=${acks}`, RECORDS, RECORDS * 100, elapsed)}  sendBatch(1000) latency ${percentiles(latency)}`;
+  return {
+    line: `${rate(`${topic} acks=${acks}`, RECORDS, RECORDS * 100, elapsed)}  sendBatch(1000) latency ${percentiles(latency)}`,
+    recordsPerSecond: RECORDS / (Number(elapsed) / 1e9),
+  };
+}
+
+/** fjord's producer on RF=1 then RF=3, with the RF=3 / RF=1 throughput ratio. */
+async function fjordPair(bootstrap: string[], batchSize: number): Promise<void> {
+  const label = `fjord batch.size ${batchSize >= 1 << 20 ? `${batchSize >> 20} MiB` : `${batchSize >> 10} KiB`}`;
+  const rf1 = await fjordRun(bootstrap, 'rf1', 1, batchSize);
+  console.log(`${label} RF=1 ${rf1.line}`);
+  const rf3 = await fjordRun(bootstrap, 'rf3', 'all', batchSize);
+  console.log(`${label} RF=3 ${rf3.line}`);
+  console.log(
+    `${label}: RF=3 acks=all / RF=1 acks=1 = ${(rf3.recordsPerSecond / rf1.recordsPerSecond).toFixed(2)}`,
+  );
 }
 
 async function leaderOf(cluster: ProcessCluster, topic: string) {
@@ -126,8 +158,8 @@ async function main(): Promise<void> {
     );
     console.log(`kafkajs RF=1 ${await produceRun(bootstrap, 'rf1', 1)}`);
     console.log(`kafkajs RF=3 ${await produceRun(bootstrap, 'rf3', -1)}`);
-    console.log(`fjord   RF=1 ${await fjordRun(bootstrap, 'rf1', 1)}`);
-    console.log(`fjord   RF=3 ${await fjordRun(bootstrap, 'rf3', 'all')}`);
+    await fjordPair(bootstrap, 16_384);
+    await fjordPair(bootstrap, 1 << 20);
 
     const { leader } = await leaderOf(cluster, 'rf3');
     const killedAt = Date.now();
