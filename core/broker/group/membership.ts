@@ -97,6 +97,10 @@ function leaderSync(env: GroupEnv, group: Group, req: SyncRequest): void {
   const generation = group.generationId;
   void env.store
     .awaitReplicated(group.groupId, env.config.offsetsCommitTimeoutMs)
+    .catch((err: unknown) => {
+      env.logger.warn({ group: group.groupId, err }, 'cannot wait for the assignment to replicate');
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    })
     .then((replicated) => {
       // A member left or joined meanwhile: the group moved on and has answered its members.
       if (!group.is(GroupState.COMPLETING_REBALANCE) || group.generationId !== generation) return;
@@ -109,6 +113,10 @@ function leaderSync(env: GroupEnv, group: Group, req: SyncRequest): void {
         { group: group.groupId, generation: group.generationId, members: group.size },
         'group stable',
       );
+    })
+    .catch((err: unknown) => {
+      // A bug in one group must not take the broker down with an unhandled rejection.
+      env.logger.error({ group: group.groupId, err }, 'completing the sync failed');
     });
 }
 
