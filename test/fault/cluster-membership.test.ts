@@ -156,8 +156,13 @@ describe('cluster membership faults (broker processes + etcd)', () => {
     } finally {
       await cluster.signal(leader, 'SIGCONT');
     }
+    // The woken broker answers from its cache of before the pause (itself leading, the old
+    // epoch) until its watch catches up: only the new epoch shows the re-election.
     await eventually(
-      async () => partitionOf(await cluster.metadata(['zombie']), 'zombie', 0).leaderId === leader,
+      async () => {
+        const now = partitionOf(await cluster.metadata(['zombie']), 'zombie', 0);
+        return now.leaderId === leader && now.leaderEpoch === (before.leaderEpoch ?? 0) + 2;
+      },
       20_000,
       'the woken broker re-elected',
     );
