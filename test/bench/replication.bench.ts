@@ -46,17 +46,21 @@ async function createTopic(cluster: ProcessCluster, name: string, rf: number): P
   }
 }
 
-async function produceRun(bootstrap: string[], topic: string, acks: number): Promise<string> {
-  const kafka = new Kafka({ clientId: 'bench', brokers: bootstrap, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+/** The 16 distinct sends the runs cycle through: PER_SEND keyed records of 100 B each. */
+function sendBatches(): { key: string; value: Buffer }[][] {
   const value = Buffer.alloc(90, 120);
-  const batches = Array.from({ length: 16 }, (_, b) =>
+  return Array.from({ length: 16 }, (_, b) =>
     Array.from({ length: PER_SEND }, (_, i) => ({
       key: `key-${String((b * PER_SEND + i) % 1e6).padStart(6, '0')}`,
       value,
     })),
   );
+}
+
+/** Runs RECORDS / PER_SEND sends, IN_FLIGHT at a time; the elapsed time and each send's latency. */
+async function driveSends(
+  send: (n: number) => Promise<unknown>,
+): Promise<{ elapsed: bigint; latency: number[] }> {
   const latency: number[] = [];
   const sends = Math.ceil(RECORDS / PER_SEND);
   let next = 0;
@@ -66,12 +70,22 @@ async function produceRun(bootstrap: string[], topic: string, acks: number): Pro
       while (next < sends) {
         const n = next++;
         const t = nowNs();
-        await producer.send({ topic, acks, messages: batches[n % batches.length]! });
+        await send(n);
         latency.push(Number(nowNs() - t));
       }
     }),
   );
-  const elapsed = nowNs() - start;
+  return { elapsed: nowNs() - start, latency };
+}
+
+async function produceRun(bootstrap: string[], topic: string, acks: number): Promise<string> {
+  const kafka = new Kafka({ clientId: 'bench', brokers: bootstrap, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const batches = sendBatches();
+  const { elapsed, latency } = await driveSends((n) =>
+    producer.send({ topic, acks, messages: batches[n % batches.length]! }),
+  );
   await producer.disconnect();
   return `${rate(`${topic} acks=${acks}`, RECORDS, RECORDS * 100, elapsed)}  send(1000) latency ${percentiles(latency)}`;
 }
@@ -94,29 +108,10 @@ async function fjordRun(
     batchSize,
   });
   await producer.connect();
-  const value = Buffer.alloc(90, 120);
-  const batches = Array.from({ length: 16 }, (_, b) =>
-    Array.from({ length: PER_SEND }, (_, i) => ({
-      topic,
-      key: `key-${String((b * PER_SEND + i) % 1e6).padStart(6, '0')}`,
-      value,
-    })),
+  const batches = sendBatches().map((records) => records.map((r) => ({ topic, ...r })));
+  const { elapsed, latency } = await driveSends((n) =>
+    producer.sendBatch(batches[n % batches.length]!),
   );
-  const latency: number[] = [];
-  const sends = Math.ceil(RECORDS / PER_SEND);
-  let next = 0;
-  const start = nowNs();
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < sends) {
-        const n = next++;
-        const t = nowNs();
-        await producer.sendBatch(batches[n % batches.length]!);
-        latency.push(Number(nowNs() - t));
-      }
-    }),
-  );
-  const elapsed = nowNs() - start;
   await producer.close();
   return {
     line: `${rate(`${topic} acks=${acks}`, RECORDS, RECORDS * 100, elapsed)}  sendBatch(1000) latency ${percentiles(latency)}`,

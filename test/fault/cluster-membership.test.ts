@@ -7,11 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { KafkaConnection } from '../../core/network/client-connection.js';
 import { ApiKey } from '../../core/protocol/messages/index.js';
-import type { MetadataResponse } from '../../core/protocol/messages/index.js';
 import { startEtcd } from '../helpers/etcd-process.js';
 import type { EtcdProcess } from '../helpers/etcd-process.js';
+import { partitionOf, portOf, withConnection } from '../helpers/fault-cluster.js';
 import { startProcessCluster } from '../helpers/process-cluster.js';
 import type { ProcessCluster } from '../helpers/process-cluster.js';
 import { eventually } from '../helpers/test-cluster.js';
@@ -19,32 +18,6 @@ import { fetchAll, produceValues } from '../helpers/wire-client.js';
 
 /** 3 s: short enough for quick tests, long enough that a loaded 2-core machine keeps leases. */
 const SESSION_MS = 3000;
-
-function partitionOf(m: MetadataResponse, topic: string, p: number) {
-  const found = m.topics
-    .find((t) => t.name === topic)
-    ?.partitions.find((x) => x.partitionIndex === p);
-  if (found === undefined) throw new Error(`no metadata for ${topic}-${p}`);
-  return found;
-}
-
-function portOf(m: MetadataResponse, nodeId: number): number {
-  const broker = m.brokers.find((b) => b.nodeId === nodeId);
-  if (broker === undefined) throw new Error(`broker ${nodeId} not live`);
-  return broker.port;
-}
-
-async function withConnection<T>(
-  port: number,
-  work: (c: KafkaConnection) => Promise<T>,
-): Promise<T> {
-  const conn = await KafkaConnection.connect('127.0.0.1', port);
-  try {
-    return await work(conn);
-  } finally {
-    await conn.close();
-  }
-}
 
 async function createTopic(
   cluster: ProcessCluster,

@@ -8,11 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { KafkaConnection } from '../../core/network/client-connection.js';
-import { ApiKey } from '../../core/protocol/messages/index.js';
-import type { MetadataResponse } from '../../core/protocol/messages/index.js';
 import { startEtcd } from '../helpers/etcd-process.js';
 import type { EtcdProcess } from '../helpers/etcd-process.js';
+import { createReplicatedTopic, metadataAt, withConnection } from '../helpers/fault-cluster.js';
 import { startProcessCluster } from '../helpers/process-cluster.js';
 import type { ProcessCluster } from '../helpers/process-cluster.js';
 import {
@@ -30,35 +28,12 @@ const LAG_MS = 15_000;
 const LOOPS = Number(process.env.KIP101_LOOPS ?? 3);
 const TOPIC = 'kip101';
 
-async function withConnection<T>(
-  port: number,
-  work: (c: KafkaConnection) => Promise<T>,
-): Promise<T> {
-  const conn = await KafkaConnection.connect('127.0.0.1', port, { requestTimeoutMs: 10_000 });
-  try {
-    return await work(conn);
-  } finally {
-    await conn.close();
-  }
-}
-
-async function metadataAt(port: number): Promise<MetadataResponse> {
-  return withConnection(port, (conn) =>
-    conn.send(ApiKey.METADATA, 9, {
-      topics: [{ name: TOPIC }],
-      allowAutoTopicCreation: false,
-      includeClusterAuthorizedOperations: false,
-      includeTopicAuthorizedOperations: false,
-    }),
-  );
-}
-
 /** The partition as every running broker sees it, or undefined while they disagree. */
 async function agreed(cluster: ProcessCluster) {
   let seen: string | undefined;
   let result;
   for (const port of cluster.ports()) {
-    const m = await metadataAt(port).catch(() => undefined);
+    const m = await metadataAt(port, [TOPIC]).catch(() => undefined);
     const p = m?.topics[0]?.partitions[0];
     if (m === undefined || p === undefined) return undefined;
     const key = JSON.stringify([p.leaderId, p.leaderEpoch, [...p.isrNodes].sort()]);
@@ -92,22 +67,7 @@ describe('KIP-101 race (broker processes + etcd, RF=2, min.insync.replicas=2)', 
   it(
     `keeps every acknowledged record through ${LOOPS} loops of ack → follower restart → leader kill`,
     async () => {
-      await withConnection(cluster.ports()[0] ?? 0, async (conn) => {
-        const response = await conn.send(ApiKey.CREATE_TOPICS, 5, {
-          topics: [
-            {
-              name: TOPIC,
-              numPartitions: 1,
-              replicationFactor: 2,
-              assignments: [],
-              configs: [{ name: 'min.insync.replicas', value: '2' }],
-            },
-          ],
-          timeoutMs: 10_000,
-          validateOnly: false,
-        });
-        expect(response.topics[0]?.errorCode).toBe(0);
-      });
+      await createReplicatedTopic(cluster, TOPIC, { replicationFactor: 2 });
       const acked: string[] = [];
       const failoverMs: number[] = [];
       for (let loop = 0; loop < LOOPS; loop++) {

@@ -17,7 +17,9 @@ import type { StoredValue } from './wire-client.js';
 
 /** Partition `partition` of `topic` in a Metadata response. */
 export function partitionOf(m: MetadataResponse, topic: string, partition = 0) {
-  const found = m.topics.find((t) => t.name === topic)?.partitions[partition];
+  const found = m.topics
+    .find((t) => t.name === topic)
+    ?.partitions.find((x) => x.partitionIndex === partition);
   if (found === undefined) throw new Error(`no metadata for ${topic}-${partition}`);
   return found;
 }
